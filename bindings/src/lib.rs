@@ -1,0 +1,2 @@
+//! uniffi bindings: filled by the bindings issue.
+pub use onego_core as core;

@@ -1,0 +1,269 @@
+//! `onego app …`: the core driven as a phone shell would drive it, for scripts and support staff.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use onego_core::{AccountKind, Config, Guide, Locale, Onego, OnegoError};
+use serde::Serialize;
+
+use crate::file_secrets::FileSecretStore;
+
+#[derive(Args)]
+pub(crate) struct AppArgs {
+    /// The app's data directory (database and desktop secret file).
+    #[arg(long)]
+    data: PathBuf,
+    /// The platform's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    platform: String,
+    /// Machine-readable output.
+    #[arg(long, global = true)]
+    json: bool,
+    /// zh-CN or en.
+    #[arg(long, global = true, default_value = "zh-CN")]
+    lang: String,
+    #[command(subcommand)]
+    command: AppCommand,
+}
+
+#[derive(Subcommand)]
+enum AppCommand {
+    /// Asks for a one-time code by text message.
+    Code {
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        enterprise: bool,
+    },
+    /// Signs in with phone and one-time code.
+    Login {
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        code: String,
+        /// Sign in as a legal person's user (法人).
+        #[arg(long)]
+        enterprise: bool,
+    },
+    /// Signs out and forgets cached personal data.
+    Logout,
+    /// Brings the catalog up to date.
+    Sync,
+    /// Searches the cached catalog (works offline).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: u32,
+    },
+    /// Shows a matter's or bundle's guide (works offline).
+    Guide { id: String },
+    /// Shows the signed-in person's profile (cached; `--refresh` fetches it again).
+    Profile {
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Shows sign-in and catalog state.
+    Status,
+}
+
+fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T)) {
+    if json {
+        match serde_json::to_string_pretty(value) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("onego: {e}"),
+        }
+    } else {
+        human(value);
+    }
+}
+
+fn fail(json: bool, e: &OnegoError) -> ExitCode {
+    if json {
+        let (kind, field) = match e {
+            OnegoError::Offline { .. } => ("offline", None),
+            OnegoError::Network { .. } => ("network", None),
+            OnegoError::Unauthorized { .. } => ("unauthorized", None),
+            OnegoError::Validation { field, .. } => ("validation", Some(field.as_str())),
+            OnegoError::Integrity { .. } => ("integrity", None),
+            OnegoError::NotFound { .. } => ("not_found", None),
+            OnegoError::Conflict { .. } => ("conflict", None),
+            OnegoError::Storage { .. } => ("storage", None),
+            OnegoError::Internal { .. } => ("internal", None),
+        };
+        println!("{}", serde_json::json!({ "error": kind, "field": field, "message": e.to_string() }));
+    } else {
+        eprintln!("{e}");
+    }
+    ExitCode::from(2)
+}
+
+pub(crate) fn open(data: PathBuf, platform: String, locale: Locale) -> Result<Onego, OnegoError> {
+    let secrets = Arc::new(FileSecretStore::new(data.join("secrets.json")));
+    let mut config = Config::new(data, platform);
+    config.locale = locale;
+    Onego::open(config, secrets)
+}
+
+pub(crate) async fn run(args: AppArgs) -> ExitCode {
+    let json = args.json;
+    let app = match open(args.data, args.platform, Locale::from_tag(&args.lang)) {
+        Ok(a) => a,
+        Err(e) => return fail(json, &e),
+    };
+    match command(&app, args.command, json).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(json, &e),
+    }
+}
+
+fn kind(enterprise: bool) -> AccountKind {
+    if enterprise { AccountKind::Enterprise } else { AccountKind::Citizen }
+}
+
+async fn command(app: &Onego, command: AppCommand, json: bool) -> Result<(), OnegoError> {
+    match command {
+        AppCommand::Code { phone, enterprise } => {
+            app.request_code(phone, kind(enterprise)).await?;
+            print(json, &serde_json::json!({ "sent": true }), |_| println!("验证码已发送 / code sent"));
+        }
+        AppCommand::Login { phone, code, enterprise } => {
+            let who = app.sign_in(phone, code, kind(enterprise)).await?;
+            let profile = app.profile().await?;
+            let shown = serde_json::json!({ "subject": who.subject, "kind": who.kind, "name": profile.name });
+            print(json, &shown, |_| println!("已登录 / signed in: {}", profile.name));
+        }
+        AppCommand::Logout => {
+            app.sign_out().await?;
+            print(json, &serde_json::json!({ "signed_out": true }), |_| println!("已退出 / signed out"));
+        }
+        AppCommand::Sync => {
+            let r = app.sync_catalog().await?;
+            print(json, &r, |r| {
+                if r.not_modified {
+                    println!("目录已是最新 / catalog up to date (version {})", r.version);
+                } else {
+                    println!(
+                        "目录已更新 / catalog updated: version {}, {} {} items, {} removed",
+                        r.version,
+                        if r.full { "full snapshot," } else { "delta," },
+                        r.upserted,
+                        r.deleted
+                    );
+                }
+            });
+        }
+        AppCommand::Search { query, limit } => {
+            let hits = app.search(query, limit).await?;
+            print(json, &hits, |hits| {
+                if hits.is_empty() {
+                    println!("没有找到相关事项 / nothing found");
+                }
+                for (i, h) in hits.iter().enumerate() {
+                    let tag = if h.kind == "bundle" { "一件事" } else { "事项" };
+                    println!("{:>2}. [{tag}] {}  ({})  — {}  [{}]", i + 1, h.name, h.name_en, h.id, h.matched_by);
+                }
+            });
+        }
+        AppCommand::Guide { id } => {
+            let guide = app.guide(id).await?;
+            print(json, &guide, print_guide);
+        }
+        AppCommand::Profile { refresh } => {
+            let p = if refresh { app.refresh_profile().await? } else { app.profile().await? };
+            print(json, &p, |p| {
+                println!("{}  {}  {}", p.name, p.gender, mask(&p.id_number));
+                println!("户籍地址 / address: {}", p.address);
+                println!("婚姻状况 / marital status: {}", p.marital_status);
+                for r in &p.family {
+                    println!("  {}: {}", r.relation, r.name);
+                }
+                for c in &p.companies {
+                    println!("  {}: {} ({})", c.role, c.name, c.credit_code);
+                }
+            });
+        }
+        AppCommand::Status => {
+            let state = app.catalog_state().await?;
+            let who = app.signed_in()?;
+            let out = serde_json::json!({ "signed_in": who, "catalog": state });
+            print(json, &out, |_| {
+                match &who {
+                    Some(w) => println!("已登录 / signed in ({:?})", w.kind),
+                    None => println!("未登录 / not signed in"),
+                }
+                println!("目录版本 / catalog version: {:?}, {} items", state.version, state.items);
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Shows only the ends of an ID number, as the app does on screen.
+pub(crate) fn mask(id: &str) -> String {
+    onego_protocol::ids::IdNumber::parse(id).map_or_else(|_| "****".into(), |i| i.masked())
+}
+
+pub(crate) fn print_guide(guide: &Guide) {
+    match guide {
+        Guide::Bundle(b) => {
+            println!("【一件事】{}  ({})", b.bundle.name, b.bundle.name_en);
+            println!("{}", b.bundle.summary);
+            println!("承诺办结 / promised: {} 个工作日", b.bundle.promised_limit_days);
+            println!("引导问题 / questions:");
+            for q in &b.bundle.questions {
+                println!("  · {}", q.text);
+            }
+            println!("包含事项 / matters:");
+            for (m, dept) in &b.members {
+                println!("  · {}（{}）", m.name, dept);
+            }
+        }
+        Guide::Matter(g) => {
+            let m = &g.matter;
+            println!("【事项】{}  ({})", m.name, m.name_en);
+            println!("{}", m.summary);
+            if let Some(d) = &g.department {
+                println!("实施部门 / department: {}  电话 {}", d.name, d.phone);
+            }
+            println!(
+                "法定时限 {} 个工作日，承诺时限 {}，跑动次数 {}，{}",
+                m.legal_limit_days,
+                if m.promised_limit_days == 0 {
+                    "即办".to_owned()
+                } else {
+                    format!("{} 个工作日", m.promised_limit_days)
+                },
+                m.visits,
+                m.fee
+            );
+            println!("设定依据 / legal basis: {}", m.legal_basis);
+            println!(
+                "办理情形 / situations: {}",
+                m.situations.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("、")
+            );
+            println!("申请材料 / materials:");
+            for mat in &m.materials {
+                let how: Vec<String> = mat
+                    .sources
+                    .iter()
+                    .map(|s| match s {
+                        onego_protocol::api::MaterialSource::Licence { .. } => "电子证照免交".to_owned(),
+                        onego_protocol::api::MaterialSource::SharedData { .. } => "部门共享获取".to_owned(),
+                        onego_protocol::api::MaterialSource::Upload => "上传".to_owned(),
+                        onego_protocol::api::MaterialSource::Commitment => "告知承诺".to_owned(),
+                    })
+                    .collect();
+                println!("  · {}（{}）", mat.name, how.join(" / "));
+            }
+            println!("线下办理 / in person:");
+            for h in &g.halls {
+                println!("  · {}，{}，{}，电话 {}", h.name, h.address, h.opening_hours, h.phone);
+            }
+            for (id, name) in &g.in_bundles {
+                println!("也可在「{name}」中一次办理 ({id})");
+            }
+        }
+    }
+}

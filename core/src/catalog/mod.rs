@@ -1,0 +1,346 @@
+//! The service catalog on the phone: delta sync from the platform, and every read answered from SQLite.
+
+pub(crate) mod search;
+
+use onego_protocol::api::{Bundle, CatalogDelta, Department, Matter, ServiceHall};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::api::{Api, Fetched};
+use crate::error::{CoreError, CoreResult};
+use crate::store::{Store, kv_get, kv_set};
+
+/// What a catalog sync did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SyncReport {
+    pub version: i64,
+    /// The whole catalog was replaced (first sync, or the local copy was too old).
+    pub full: bool,
+    pub upserted: u32,
+    pub deleted: u32,
+    /// The platform had nothing new (HTTP 304).
+    pub not_modified: bool,
+}
+
+/// The locally held catalog version, if any.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CatalogState {
+    pub version: Option<i64>,
+    pub items: u32,
+    pub last_synced_ms: Option<i64>,
+}
+
+/// A matter with everything needed to do it, offline.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MatterGuide {
+    pub matter: Matter,
+    pub department: Option<Department>,
+    pub halls: Vec<ServiceHall>,
+    /// Bundles (一件事) this matter is part of: `(id, name)`.
+    pub in_bundles: Vec<(String, String)>,
+}
+
+/// A bundle with its member matters, offline.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BundleGuide {
+    pub bundle: Bundle,
+    /// Member matters in bundle order, with their departments' names.
+    pub members: Vec<(Matter, String)>,
+}
+
+/// The guide of a catalog entry.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Guide {
+    Matter(Box<MatterGuide>),
+    Bundle(Box<BundleGuide>),
+}
+
+/// Pulls what changed since the local version and applies it in one transaction.
+pub(crate) async fn sync(api: &Api, store: &Store, now_ms: i64) -> CoreResult<SyncReport> {
+    let (epoch, version, etag) = store
+        .run(|c, _| {
+            let v = kv_get(c, "catalog_version")?.and_then(|v| v.parse::<i64>().ok());
+            Ok((kv_get(c, "catalog_epoch")?, v, kv_get(c, "catalog_etag")?))
+        })
+        .await?;
+    let mut path = String::from("v1/catalog");
+    if let (Some(e), Some(v)) = (&epoch, version) {
+        path = format!("v1/catalog?since={v}&epoch={}", url_escape(e));
+    }
+    let fetched: Fetched<CatalogDelta> = api.get_conditional(&path, None, etag.as_deref()).await?;
+    let (delta, new_etag) = match fetched {
+        Fetched::NotModified => {
+            store.run(move |c, _| Ok(kv_set(c, "catalog_synced_ms", &now_ms.to_string())?)).await?;
+            return Ok(SyncReport {
+                version: version.unwrap_or(0),
+                full: false,
+                upserted: 0,
+                deleted: 0,
+                not_modified: true,
+            });
+        }
+        Fetched::Fresh { body, etag } => (body, etag),
+    };
+    check(&delta, epoch.as_deref(), version)?;
+    store
+        .run(move |c, _| {
+            let tx = c.transaction()?;
+            let report = apply(&tx, &delta)?;
+            kv_set(&tx, "catalog_epoch", &delta.epoch)?;
+            kv_set(&tx, "catalog_version", &delta.version.to_string())?;
+            kv_set(&tx, "catalog_synced_ms", &now_ms.to_string())?;
+            match &new_etag {
+                Some(t) => kv_set(&tx, "catalog_etag", t)?,
+                None => {
+                    tx.execute("DELETE FROM kv WHERE key = 'catalog_etag'", [])?;
+                }
+            }
+            tx.commit()?;
+            Ok(report)
+        })
+        .await
+}
+
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Refuses a delta that cannot follow what the phone holds; nothing is applied then.
+fn check(delta: &CatalogDelta, epoch: Option<&str>, version: Option<i64>) -> CoreResult<()> {
+    let same_epoch = epoch == Some(delta.epoch.as_str());
+    if let (true, Some(v)) = (same_epoch, version)
+        && delta.version < v
+    {
+        return Err(CoreError::Integrity(format!("catalog version went backwards ({v} → {})", delta.version)));
+    }
+    if !delta.full && (!same_epoch || version.is_none()) {
+        return Err(CoreError::Integrity("a catalog delta arrived for a version this phone does not hold".into()));
+    }
+    if delta.epoch.is_empty() {
+        return Err(CoreError::Malformed("catalog without an epoch".into()));
+    }
+    for m in &delta.matters {
+        if m.id.is_empty() || m.name.trim().is_empty() {
+            return Err(CoreError::Malformed("a matter without id or name".into()));
+        }
+    }
+    for b in &delta.bundles {
+        if b.id.is_empty() || b.name.trim().is_empty() {
+            return Err(CoreError::Malformed("a bundle without id or name".into()));
+        }
+    }
+    Ok(())
+}
+
+/// One row of the search documents, as stored in `catalog_item`.
+struct ItemRow<'a> {
+    id: &'a str,
+    kind: &'static str,
+    name: &'a str,
+    name_en: &'a str,
+    category: &'a str,
+    department_id: &'a str,
+    keywords: String,
+    summary: &'a str,
+    body: String,
+}
+
+impl<'a> ItemRow<'a> {
+    fn matter(m: &'a Matter) -> CoreResult<Self> {
+        Ok(Self {
+            id: &m.id,
+            kind: "matter",
+            name: &m.name,
+            name_en: &m.name_en,
+            category: &m.category,
+            department_id: &m.department_id,
+            keywords: m.keywords.join(" "),
+            summary: &m.summary,
+            body: serde_json::to_string(m)?,
+        })
+    }
+
+    fn bundle(b: &'a Bundle) -> CoreResult<Self> {
+        Ok(Self {
+            id: &b.id,
+            kind: "bundle",
+            name: &b.name,
+            name_en: &b.name_en,
+            category: "一件事",
+            department_id: "",
+            keywords: b.keywords.join(" "),
+            summary: &b.summary,
+            body: serde_json::to_string(b)?,
+        })
+    }
+}
+
+const FTS: [&str; 2] = ["item_tri", "item_bi"];
+
+/// Removes an item's rows from both external-content indexes (they need the old values to do so).
+fn unindex(tx: &Transaction<'_>, id: &str) -> CoreResult<bool> {
+    let rowid: Option<i64> =
+        tx.query_row("SELECT rowid FROM catalog_item WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let Some(rowid) = rowid else { return Ok(false) };
+    tx.execute(
+        "INSERT INTO item_tri (item_tri, rowid, name, name_en, keywords, summary)
+         SELECT 'delete', rowid, name, name_en, keywords, summary FROM catalog_item WHERE rowid = ?1",
+        [rowid],
+    )?;
+    tx.execute(
+        "INSERT INTO item_bi (item_bi, rowid, grams) SELECT 'delete', rowid, grams FROM catalog_item WHERE rowid = ?1",
+        [rowid],
+    )?;
+    tx.execute("DELETE FROM catalog_item WHERE rowid = ?1", [rowid])?;
+    Ok(true)
+}
+
+fn insert_item(tx: &Transaction<'_>, row: &ItemRow<'_>, index: bool) -> CoreResult<()> {
+    let grams = search::grams(&[row.name, &row.keywords, row.category, row.summary]);
+    tx.prepare_cached(
+        "INSERT INTO catalog_item (id, kind, name, name_en, category, department_id, keywords, summary, grams, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        row.id,
+        row.kind,
+        row.name,
+        row.name_en,
+        row.category,
+        row.department_id,
+        row.keywords,
+        row.summary,
+        grams,
+        row.body
+    ])?;
+    if index {
+        let rowid = tx.last_insert_rowid();
+        tx.prepare_cached(
+            "INSERT INTO item_tri (rowid, name, name_en, keywords, summary) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![rowid, row.name, row.name_en, row.keywords, row.summary])?;
+        tx.prepare_cached("INSERT INTO item_bi (rowid, grams) VALUES (?1, ?2)")?.execute(params![rowid, grams])?;
+    }
+    Ok(())
+}
+
+fn apply(tx: &Transaction<'_>, delta: &CatalogDelta) -> CoreResult<SyncReport> {
+    tx.execute("DELETE FROM department", [])?;
+    for d in &delta.departments {
+        tx.execute(
+            "INSERT INTO department (id, name, body) VALUES (?1, ?2, ?3)",
+            params![d.id, d.name, serde_json::to_string(d)?],
+        )?;
+    }
+    tx.execute("DELETE FROM hall", [])?;
+    for h in &delta.halls {
+        tx.execute("INSERT INTO hall (id, body) VALUES (?1, ?2)", params![h.id, serde_json::to_string(h)?])?;
+    }
+    tx.execute("DELETE FROM synonym", [])?;
+    for s in &delta.synonyms {
+        tx.execute(
+            "INSERT INTO synonym (phrase, terms) VALUES (?1, ?2) ON CONFLICT (phrase) DO UPDATE SET terms = excluded.terms",
+            params![search::normalize(&s.phrase), serde_json::to_string(&s.terms)?],
+        )?;
+    }
+    let rows = delta
+        .matters
+        .iter()
+        .map(ItemRow::matter)
+        .chain(delta.bundles.iter().map(ItemRow::bundle))
+        .collect::<CoreResult<Vec<_>>>()?;
+    let mut deleted = 0u32;
+    if delta.full {
+        // Rebuilding the indexes once is far cheaper than indexing row by row.
+        for t in FTS {
+            tx.execute(&format!("INSERT INTO {t} ({t}) VALUES ('delete-all')"), [])?;
+        }
+        tx.execute("DELETE FROM catalog_item", [])?;
+        for row in &rows {
+            insert_item(tx, row, false)?;
+        }
+        for t in FTS {
+            tx.execute(&format!("INSERT INTO {t} ({t}) VALUES ('rebuild')"), [])?;
+        }
+    } else {
+        for row in &rows {
+            unindex(tx, row.id)?;
+            insert_item(tx, row, true)?;
+        }
+        for id in &delta.deleted {
+            if unindex(tx, id)? {
+                deleted += 1;
+            }
+        }
+    }
+    Ok(SyncReport {
+        version: delta.version,
+        full: delta.full,
+        upserted: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+        deleted,
+        not_modified: false,
+    })
+}
+
+pub(crate) fn state(conn: &Connection) -> CoreResult<CatalogState> {
+    let items: i64 = conn.query_row("SELECT count(*) FROM catalog_item", [], |r| r.get(0))?;
+    Ok(CatalogState {
+        version: kv_get(conn, "catalog_version")?.and_then(|v| v.parse().ok()),
+        items: u32::try_from(items).unwrap_or(u32::MAX),
+        last_synced_ms: kv_get(conn, "catalog_synced_ms")?.and_then(|v| v.parse().ok()),
+    })
+}
+
+fn body_of(conn: &Connection, table: &str, id: &str) -> CoreResult<Option<String>> {
+    Ok(conn.query_row(&format!("SELECT body FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn guide(conn: &Connection, id: &str) -> CoreResult<Guide> {
+    let row: Option<(String, String)> = conn
+        .query_row("SELECT kind, body FROM catalog_item WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((kind, body)) = row else { return Err(CoreError::NotFound(format!("catalog item {id}"))) };
+    if kind == "bundle" {
+        let bundle: Bundle = serde_json::from_str(&body)?;
+        let mut members = Vec::new();
+        for m in &bundle.members {
+            if let Some(body) = body_of(conn, "catalog_item", &m.matter_id)? {
+                let matter: Matter = serde_json::from_str(&body)?;
+                let dept: Option<String> = conn
+                    .query_row("SELECT name FROM department WHERE id = ?1", [&matter.department_id], |r| r.get(0))
+                    .optional()?;
+                members.push((matter, dept.unwrap_or_default()));
+            }
+        }
+        return Ok(Guide::Bundle(Box::new(BundleGuide { bundle, members })));
+    }
+    let matter: Matter = serde_json::from_str(&body)?;
+    let department = body_of(conn, "department", &matter.department_id)?
+        .map(|b| serde_json::from_str::<Department>(&b))
+        .transpose()?;
+    let mut halls = Vec::new();
+    for h in &matter.hall_ids {
+        if let Some(b) = body_of(conn, "hall", h)? {
+            halls.push(serde_json::from_str(&b)?);
+        }
+    }
+    let mut in_bundles = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT id, name, body FROM catalog_item WHERE kind = 'bundle' ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let body: String = r.get(2)?;
+        let b: Bundle = serde_json::from_str(&body)?;
+        if b.members.iter().any(|m| m.matter_id == matter.id) {
+            in_bundles.push((r.get(0)?, r.get(1)?));
+        }
+    }
+    Ok(Guide::Matter(Box::new(MatterGuide { matter, department, halls, in_bundles })))
+}

@@ -1,0 +1,302 @@
+//! Search the way citizens type: Chinese substrings of any length, English names, and everyday words.
+//!
+//! Candidates come from two FTS5 indexes — trigrams for terms of 3+ characters (Chinese or English), and an
+//! index of Chinese character pairs for 2-character words such as 社保, which trigrams cannot answer — plus
+//! a synonym table that maps everyday phrases (生孩子) to catalog words (出生一件事). Candidates are then
+//! scored in Rust by where the term matched, so the bundle a citizen means ranks first.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, params_from_iter};
+
+use crate::error::CoreResult;
+
+/// How far candidates are pulled from one index before scoring.
+const CANDIDATES_PER_TERM: i64 = 400;
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SearchHit {
+    pub id: String,
+    /// `matter` or `bundle` (一件事).
+    pub kind: String,
+    pub name: String,
+    pub name_en: String,
+    pub category: String,
+    pub summary: String,
+    pub score: u32,
+    /// Why it matched: `name`, `keyword`, `english`, `summary`, or `synonym:<phrase>`.
+    pub matched_by: String,
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
+}
+
+/// Folds what phones type into one form: full-width ASCII to half-width, lower case, punctuation to spaces.
+#[must_use]
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        };
+        if c.is_alphanumeric() || is_cjk(c) {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// Distinct pairs of adjacent Chinese characters of the texts, space-separated, for the pair index.
+pub(crate) fn grams(texts: &[&str]) -> String {
+    let mut seen = HashSet::new();
+    let mut out = String::new();
+    for text in texts {
+        let chars: Vec<char> = text.chars().collect();
+        for w in chars.windows(2) {
+            if is_cjk(w[0]) && is_cjk(w[1]) && seen.insert((w[0], w[1])) {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push(w[0]);
+                out.push(w[1]);
+            }
+        }
+    }
+    out
+}
+
+/// An FTS5 phrase literal.
+fn phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+fn like_pattern(term: &str) -> String {
+    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    text: String,
+    /// Synonym terms say what the citizen means; they weigh more than the raw words.
+    weight: u32,
+    via: Option<String>,
+}
+
+fn collect_rowids(conn: &Connection, sql: &str, arg: &str, into: &mut HashSet<i64>) -> CoreResult<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(rusqlite::params![arg, CANDIDATES_PER_TERM], |r| r.get::<_, i64>(0))?;
+    for r in rows {
+        into.insert(r?);
+    }
+    Ok(())
+}
+
+fn candidates(conn: &Connection, term: &str, into: &mut HashSet<i64>) -> CoreResult<()> {
+    let n = term.chars().count();
+    if n >= 3 {
+        collect_rowids(
+            conn,
+            "SELECT rowid FROM item_tri WHERE item_tri MATCH ?1 ORDER BY rank LIMIT ?2",
+            &phrase(term),
+            into,
+        )
+    } else if n == 2 && term.chars().all(is_cjk) {
+        collect_rowids(
+            conn,
+            "SELECT rowid FROM item_bi WHERE item_bi MATCH ?1 ORDER BY rank LIMIT ?2",
+            &phrase(term),
+            into,
+        )
+    } else {
+        // One character, or a short Latin word: few enough rows in practice to scan names and keywords.
+        collect_rowids(
+            conn,
+            "SELECT rowid FROM catalog_item WHERE name LIKE ?1 ESCAPE '\\' OR keywords LIKE ?1 ESCAPE '\\'
+             OR name_en LIKE ?1 ESCAPE '\\' LIMIT ?2",
+            &like_pattern(term),
+            into,
+        )
+    }
+}
+
+/// The phrase's synonyms: every stored phrase the query contains.
+fn synonyms(conn: &Connection, q: &str) -> CoreResult<Vec<Term>> {
+    let mut stmt = conn.prepare_cached("SELECT phrase, terms FROM synonym")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let p: String = r.get(0)?;
+        if !p.is_empty() && q.contains(&p) {
+            let terms: Vec<String> = serde_json::from_str(&r.get::<_, String>(1)?)?;
+            for t in terms {
+                out.push(Term { text: normalize(&t), weight: 3, via: Some(p.clone()) });
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Doc {
+    id: String,
+    kind: String,
+    name: String,
+    name_en: String,
+    category: String,
+    keywords: String,
+    summary: String,
+}
+
+/// Score of one term against one document, and where it matched.
+fn score_term(doc: &Doc, name: &str, name_en: &str, t: &str) -> (u32, &'static str) {
+    let mut best = (0, "");
+    let mut take = |s: u32, why: &'static str| {
+        if s > best.0 {
+            best = (s, why);
+        }
+    };
+    if name == t {
+        take(100, "name");
+    } else if name.starts_with(t) {
+        take(70, "name");
+    } else if name.contains(t) {
+        take(50, "name");
+    }
+    for k in doc.keywords.split(' ') {
+        if k == t {
+            take(45, "keyword");
+        } else if k.contains(t) {
+            take(30, "keyword");
+        }
+    }
+    if name_en == t {
+        take(90, "english");
+    } else if name_en.split(' ').any(|w| w == t) || name_en.starts_with(t) {
+        take(45, "english");
+    } else if name_en.contains(t) {
+        take(25, "english");
+    }
+    if doc.category == t {
+        take(20, "keyword");
+    }
+    if doc.summary.to_lowercase().contains(t) {
+        take(10, "summary");
+    }
+    best
+}
+
+/// Searches the cached catalog. Never touches the network.
+pub(crate) fn search(conn: &Connection, query: &str, limit: usize) -> CoreResult<Vec<SearchHit>> {
+    let q = normalize(query);
+    if q.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut terms: Vec<Term> = vec![Term { text: q.clone(), weight: 2, via: None }];
+    if q.contains(' ') {
+        terms.extend(q.split(' ').map(|w| Term { text: w.to_owned(), weight: 1, via: None }));
+    }
+    terms.extend(synonyms(conn, &q)?);
+    let mut rowids = HashSet::new();
+    for t in &terms {
+        candidates(conn, &t.text, &mut rowids)?;
+    }
+    if rowids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rowids.into_iter().collect();
+    let mut docs = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, kind, name, name_en, category, keywords, summary FROM catalog_item WHERE rowid IN ({marks})"
+        ))?;
+        let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
+            Ok(Doc {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                name: r.get(2)?,
+                name_en: r.get(3)?,
+                category: r.get(4)?,
+                keywords: r.get(5)?,
+                summary: r.get(6)?,
+            })
+        })?;
+        for d in rows {
+            docs.push(d?);
+        }
+    }
+    let mut hits: Vec<SearchHit> = Vec::new();
+    for doc in docs {
+        let name = doc.name.to_lowercase();
+        let name_en = doc.name_en.to_lowercase();
+        let mut total = 0u32;
+        let mut why: HashMap<u32, String> = HashMap::new();
+        for t in &terms {
+            let (s, w) = score_term(&doc, &name, &name_en, &t.text);
+            if s > 0 {
+                let weighted = s * t.weight;
+                total += weighted;
+                let label = t.via.as_ref().map_or_else(|| w.to_owned(), |p| format!("synonym:{p}"));
+                why.entry(weighted).or_insert(label);
+            }
+        }
+        if total == 0 {
+            continue;
+        }
+        if doc.kind == "bundle" {
+            // A life event answers more of what the citizen came for than any one of its matters.
+            total = total * 5 / 4;
+        }
+        let matched_by = why.iter().max_by_key(|(k, _)| **k).map(|(_, v)| v.clone()).unwrap_or_default();
+        hits.push(SearchHit {
+            id: doc.id,
+            kind: doc.kind,
+            name: doc.name,
+            name_en: doc.name_en,
+            category: doc.category,
+            summary: doc.summary,
+            score: total,
+            matched_by,
+        });
+    }
+    hits.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| a.name.chars().count().cmp(&b.name.chars().count()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    hits.truncate(limit);
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_what_phones_type() {
+        assert_eq!(normalize("  生孩子？ "), "生孩子");
+        assert_eq!(normalize("ＳＯＣＩＡＬ　Security!"), "social security");
+        assert_eq!(normalize("公积金，怎么取"), "公积金 怎么取");
+        assert_eq!(normalize("???"), "");
+    }
+
+    #[test]
+    fn grams_are_distinct_pairs_of_chinese_characters() {
+        assert_eq!(grams(&["社保卡", "社保"]), "社保 保卡");
+        assert_eq!(grams(&["ID 卡"]), "");
+        assert_eq!(grams(&["a医保b"]), "医保");
+    }
+
+    #[test]
+    fn fts_literals_are_quoted() {
+        assert_eq!(phrase("a\"b"), "\"a\"\"b\"");
+        assert_eq!(like_pattern("50%_"), "%50\\%\\_%");
+    }
+}

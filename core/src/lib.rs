@@ -1,0 +1,280 @@
+//! onego-core: everything the app does, below the UI.
+//!
+//! One object, [`Onego`], owns the phone's database, the sign-in and the platform client. Every read is
+//! answered from SQLite at once; sync refreshes it. Shells (Android, iOS, the desktop CLI) render what the
+//! core returns and hold no rules of their own. Personal data is sealed at rest and never logged.
+
+mod api;
+pub mod catalog;
+mod error;
+pub mod i18n;
+mod secrets;
+mod session;
+mod store;
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+pub use catalog::search::SearchHit;
+pub use catalog::{BundleGuide, CatalogState, Guide, MatterGuide, SyncReport};
+pub use error::OnegoError;
+pub use i18n::Locale;
+pub use onego_protocol::api::{AccountKind, Profile};
+pub use onego_protocol::time::Clock;
+pub use secrets::{MemorySecretStore, SecretStore, SecretStoreError};
+pub use store::OpenReport;
+
+use error::{CoreError, CoreResult};
+use store::Store;
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        now.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// How to open the core.
+#[derive(Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    /// `https://…` in production; plain `http://` only on loopback (tests, demo).
+    pub platform_url: String,
+    pub locale: Locale,
+    /// Whole-request timeout for platform calls.
+    pub request_timeout: Duration,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Config {
+    #[must_use]
+    pub fn new(data_dir: impl Into<PathBuf>, platform_url: impl Into<String>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            platform_url: platform_url.into(),
+            locale: Locale::ZhCn,
+            request_timeout: Duration::from_secs(15),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("platform_url", &self.platform_url)
+            .field("locale", &self.locale)
+            .field("request_timeout", &self.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The core's own runtime: callers may await its futures from any executor (or none, through the bindings).
+fn runtime() -> CoreResult<&'static tokio::runtime::Runtime> {
+    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .max_blocking_threads(8)
+                .thread_name("onego-core")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| CoreError::Internal(format!("runtime: {e}")))
+}
+
+struct Inner {
+    store: Store,
+    api: api::Api,
+    session: session::Session,
+    clock: Arc<dyn Clock>,
+    locale: Locale,
+}
+
+/// The app core. Cheap to clone; all clones share one database and sign-in.
+#[derive(Clone)]
+pub struct Onego {
+    inner: Arc<Inner>,
+    opened: OpenReport,
+}
+
+impl std::fmt::Debug for Onego {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Onego").field("locale", &self.inner.locale).finish_non_exhaustive()
+    }
+}
+
+/// The signed-in account, without personal data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SignedIn {
+    pub subject: String,
+    pub kind: AccountKind,
+}
+
+impl Onego {
+    /// Opens the database (migrating or recovering it) and prepares the platform client. No network.
+    pub fn open(config: Config, secrets: Arc<dyn SecretStore>) -> Result<Self, OnegoError> {
+        let locale = config.locale;
+        Self::open_inner(config, secrets).map_err(|e| e.public(locale))
+    }
+
+    fn open_inner(config: Config, secrets: Arc<dyn SecretStore>) -> CoreResult<Self> {
+        let rt = runtime()?;
+        let (store, opened) = Store::open(&config.data_dir, secrets.as_ref(), config.clock.now_ms())?;
+        // reqwest needs a runtime context to build its connector.
+        let _guard = rt.enter();
+        let api = api::Api::new(&config.platform_url, config.request_timeout)?;
+        let session = session::Session::new(api.clone(), secrets, Arc::clone(&config.clock));
+        let inner = Inner { store, api, session, clock: config.clock, locale: config.locale };
+        Ok(Self { inner: Arc::new(inner), opened })
+    }
+
+    /// What happened when the database was opened (recovery from a corrupt file, a reset key).
+    #[must_use]
+    pub fn open_report(&self) -> &OpenReport {
+        &self.opened
+    }
+
+    #[must_use]
+    pub fn locale(&self) -> Locale {
+        self.inner.locale
+    }
+
+    /// Runs `work` on the core's runtime and words any failure for the user.
+    async fn run<T, F, Fut>(&self, work: F) -> Result<T, OnegoError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<Inner>) -> Fut,
+        Fut: std::future::Future<Output = CoreResult<T>> + Send + 'static,
+    {
+        let locale = self.inner.locale;
+        let rt = runtime().map_err(|e| e.public(locale))?;
+        let fut = work(Arc::clone(&self.inner));
+        match rt.spawn(fut).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, "core call failed");
+                Err(e.public(locale))
+            }
+            Err(e) => Err(CoreError::Internal(format!("task: {e}")).public(locale)),
+        }
+    }
+
+    /// Asks the platform to text a one-time code to `phone`.
+    pub async fn request_code(&self, phone: String, kind: AccountKind) -> Result<(), OnegoError> {
+        self.run(move |i| async move { i.session.request_code(&phone, kind).await.map(|_| ()) }).await
+    }
+
+    /// Signs in with the code, keeps the tokens in the secure store and caches the profile.
+    pub async fn sign_in(&self, phone: String, code: String, kind: AccountKind) -> Result<SignedIn, OnegoError> {
+        self.run(move |i| async move {
+            let tokens = i.session.sign_in(&phone, &code, kind).await?;
+            tracing::info!(kind = ?tokens.kind, "signed in");
+            let profile: Profile = i.session.get("v1/me").await?;
+            cache_profile(&i.store, profile).await?;
+            Ok(SignedIn { subject: tokens.subject, kind: tokens.kind })
+        })
+        .await
+    }
+
+    /// Who is signed in, if anyone (from the secure store; no network).
+    pub fn signed_in(&self) -> Result<Option<SignedIn>, OnegoError> {
+        let tokens = self.inner.session.tokens().map_err(|e| e.public(self.inner.locale))?;
+        Ok(tokens.map(|t| SignedIn { subject: t.subject, kind: t.kind }))
+    }
+
+    /// Forgets the tokens and every cached personal value.
+    pub async fn sign_out(&self) -> Result<(), OnegoError> {
+        self.run(|i| async move {
+            i.session.clear()?;
+            i.store
+                .run(|c, _| {
+                    c.execute("DELETE FROM sealed", [])?;
+                    Ok(())
+                })
+                .await
+        })
+        .await
+    }
+
+    /// The signed-in person's profile as last fetched; works offline.
+    pub async fn profile(&self) -> Result<Profile, OnegoError> {
+        self.run(|i| async move {
+            let plain = i.store.run(|c, s| store::get_sealed(c, s, "profile")).await?;
+            let plain = plain.ok_or(CoreError::NotSignedIn)?;
+            Ok(serde_json::from_slice(&plain)?)
+        })
+        .await
+    }
+
+    /// Fetches the profile again from the shared registries.
+    pub async fn refresh_profile(&self) -> Result<Profile, OnegoError> {
+        self.run(|i| async move {
+            let profile: Profile = i.session.get("v1/me").await?;
+            cache_profile(&i.store, profile.clone()).await?;
+            Ok(profile)
+        })
+        .await
+    }
+
+    /// Fetches another person's profile by subject; the platform refuses anyone but the owner.
+    pub async fn profile_of(&self, subject: String) -> Result<Profile, OnegoError> {
+        self.run(move |i| async move {
+            if subject.is_empty() || !subject.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(CoreError::Validation { field: "subject".into(), detail: "an opaque id".into() });
+            }
+            i.session.get(&format!("v1/profiles/{subject}")).await
+        })
+        .await
+    }
+
+    /// Brings the catalog up to date (delta, ETag). On failure the cached catalog stays as it was.
+    pub async fn sync_catalog(&self) -> Result<SyncReport, OnegoError> {
+        self.run(|i| async move {
+            let report = catalog::sync(&i.api, &i.store, i.clock.now_ms()).await?;
+            tracing::info!(
+                version = report.version,
+                upserted = report.upserted,
+                deleted = report.deleted,
+                full = report.full,
+                not_modified = report.not_modified,
+                "catalog synced"
+            );
+            Ok(report)
+        })
+        .await
+    }
+
+    /// The cached catalog's version and size.
+    pub async fn catalog_state(&self) -> Result<CatalogState, OnegoError> {
+        self.run(|i| async move { i.store.run(|c, _| catalog::state(c)).await }).await
+    }
+
+    /// Searches the cached catalog: Chinese of any length, English names, everyday words. Offline.
+    pub async fn search(&self, query: String, limit: u32) -> Result<Vec<SearchHit>, OnegoError> {
+        self.run(move |i| async move {
+            let limit = usize::try_from(limit).unwrap_or(usize::MAX).min(200);
+            i.store.run(move |c, _| catalog::search::search(c, &query, limit)).await
+        })
+        .await
+    }
+
+    /// A matter's or bundle's full guide from the cache. Offline.
+    pub async fn guide(&self, id: String) -> Result<Guide, OnegoError> {
+        self.run(move |i| async move { i.store.run(move |c, _| catalog::guide(c, &id)).await }).await
+    }
+}
+
+async fn cache_profile(store: &Store, profile: Profile) -> CoreResult<()> {
+    let plain = serde_json::to_vec(&profile)?;
+    store.run(move |c, s| store::put_sealed(c, s, "profile", &plain)).await
+}

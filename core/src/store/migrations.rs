@@ -1,0 +1,68 @@
+//! Schema migrations by `PRAGMA user_version`; each step runs in its own transaction.
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema from version `i` to `i + 1`. Never edit a released step; append one.
+const STEPS: &[&str] = &[
+    // 1: settings, sealed personal values, and the catalog with its two search indexes.
+    "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE sealed (key TEXT PRIMARY KEY, blob BLOB NOT NULL);
+     CREATE TABLE department (id TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL);
+     CREATE TABLE hall (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+     CREATE TABLE synonym (phrase TEXT PRIMARY KEY, terms TEXT NOT NULL);
+     CREATE TABLE catalog_item (
+         rowid INTEGER PRIMARY KEY,
+         id TEXT NOT NULL UNIQUE,
+         kind TEXT NOT NULL CHECK (kind IN ('matter', 'bundle')),
+         name TEXT NOT NULL,
+         name_en TEXT NOT NULL,
+         category TEXT NOT NULL,
+         department_id TEXT NOT NULL,
+         keywords TEXT NOT NULL,
+         summary TEXT NOT NULL,
+         grams TEXT NOT NULL,
+         body TEXT NOT NULL
+     );
+     -- Chinese substrings of 3+ characters and English words: trigram index over the item's texts.
+     CREATE VIRTUAL TABLE item_tri USING fts5 (
+         name, name_en, keywords, summary, content = 'catalog_item', content_rowid = 'rowid', tokenize = 'trigram'
+     );
+     -- Two-character words (社保, 医保, 户口): the trigram index cannot answer them, so every Chinese
+     -- character pair of the item's texts is indexed as a token of its own.
+     CREATE VIRTUAL TABLE item_bi USING fts5 (
+         grams, content = 'catalog_item', content_rowid = 'rowid', tokenize = 'unicode61'
+     );",
+];
+
+/// Brings the schema up to date.
+pub(super) fn run(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?.try_into().unwrap_or(0);
+    if current > STEPS.len() {
+        // A newer app wrote this file; refuse rather than guess.
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+            Some(format!("database schema {current} is newer than this app ({})", STEPS.len())),
+        ));
+    }
+    for (i, step) in STEPS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", i64::try_from(i + 1).unwrap_or(i64::MAX))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrates_once_and_is_idempotent() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("db");
+        super::run(&mut conn).expect("first");
+        super::run(&mut conn).expect("second");
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+        assert_eq!(v, i64::try_from(super::STEPS.len()).expect("len"));
+        conn.pragma_update(None, "user_version", 99).expect("set");
+        assert!(super::run(&mut conn).is_err(), "a newer schema is refused");
+    }
+}

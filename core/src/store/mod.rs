@@ -1,0 +1,163 @@
+//! The phone's database: SQLite in WAL mode, `user_version` migrations, sealed personal fields, and recovery
+//! from a corrupt file.
+//!
+//! Pragmas (see application-services' db-pragmas notes): `journal_mode=WAL` so reads never wait for a sync
+//! writing; `synchronous=NORMAL`, durable across app crashes (WAL) and cheap; `foreign_keys=ON`;
+//! `temp_store=MEMORY` so sorting spills nothing personal to temp files; `secure_delete=ON` so deleted personal
+//! data is overwritten rather than left in free pages.
+
+mod migrations;
+pub(crate) mod seal;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use crate::error::{CoreError, CoreResult};
+use crate::secrets::{SecretStore, keys};
+use seal::Sealer;
+
+const DB_FILE: &str = "onego.db";
+
+/// What happened while opening the database.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenReport {
+    /// The file was unreadable; it was set aside under this name and a new one started.
+    pub recovered_from: Option<PathBuf>,
+    /// The sealing key was missing, so sealed personal data that could no longer be read was dropped.
+    pub key_reset: bool,
+}
+
+#[derive(Clone)]
+pub(crate) struct Store {
+    conn: Arc<Mutex<Connection>>,
+    sealer: Arc<Sealer>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store(..)")
+    }
+}
+
+fn open_conn(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let _: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    Ok(conn)
+}
+
+/// Opens and checks the database; a file SQLite cannot read is not fatal.
+fn open_checked(path: &Path) -> rusqlite::Result<Connection> {
+    let mut conn = open_conn(path)?;
+    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            Some(format!("quick_check: {check}")),
+        ));
+    }
+    migrations::run(&mut conn)?;
+    Ok(conn)
+}
+
+fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+impl Store {
+    /// Opens the database under `data_dir`, creating it, migrating it, or starting afresh from a corrupt file.
+    pub(crate) fn open(data_dir: &Path, secrets: &dyn SecretStore, now_ms: i64) -> CoreResult<(Self, OpenReport)> {
+        std::fs::create_dir_all(data_dir).map_err(|e| CoreError::Storage(format!("data dir: {e}")))?;
+        let path = data_dir.join(DB_FILE);
+        let mut report = OpenReport::default();
+        let conn = match open_checked(&path) {
+            Ok(c) => c,
+            Err(e) if is_corruption(&e) => {
+                // Keep the unreadable file for support; the catalog comes back with the next sync.
+                let aside = data_dir.join(format!("{DB_FILE}.corrupt-{now_ms}"));
+                tracing::warn!(error = %e, "database unreadable; starting a new one");
+                std::fs::rename(&path, &aside).map_err(|e| CoreError::Storage(format!("set aside: {e}")))?;
+                for suffix in ["-wal", "-shm"] {
+                    let side = data_dir.join(format!("{DB_FILE}{suffix}"));
+                    if side.exists() {
+                        let _ = std::fs::rename(&side, data_dir.join(format!("{DB_FILE}.corrupt-{now_ms}{suffix}")));
+                    }
+                }
+                report.recovered_from = Some(aside);
+                open_checked(&path)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let key = secrets.get(keys::DB_KEY.into()).map_err(|e| CoreError::Secret(e.reason))?;
+        let key = match key {
+            Some(k) => k,
+            None => {
+                let k = Sealer::generate_key()?;
+                secrets.set(keys::DB_KEY.into(), k.clone()).map_err(|e| CoreError::Secret(e.reason))?;
+                let dropped = conn.execute("DELETE FROM sealed", [])?;
+                report.key_reset = dropped > 0;
+                k
+            }
+        };
+        let store = Self { conn: Arc::new(Mutex::new(conn)), sealer: Arc::new(Sealer::new(&key)?) };
+        Ok((store, report))
+    }
+
+    /// Runs database work on a blocking thread, never on an async worker.
+    pub(crate) async fn run<T, F>(&self, work: F) -> CoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection, &Sealer) -> CoreResult<T> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        let sealer = Arc::clone(&self.sealer);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn.lock().map_err(|_| CoreError::Internal("database lock poisoned".into()))?;
+            work(&mut conn, &sealer)
+        })
+        .await
+        .map_err(|e| CoreError::Internal(format!("database task: {e}")))?
+    }
+}
+
+/// Small key-value settings (catalog version, etag, sync times).
+pub(crate) fn kv_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM kv WHERE key = ?1", [key], |r| r.get(0)).optional()
+}
+
+pub(crate) fn kv_set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO kv (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// Stores a sealed personal value.
+pub(crate) fn put_sealed(conn: &Connection, sealer: &Sealer, key: &str, plain: &[u8]) -> CoreResult<()> {
+    let blob = sealer.seal(key, plain)?;
+    conn.execute(
+        "INSERT INTO sealed (key, blob) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET blob = excluded.blob",
+        rusqlite::params![key, blob],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn get_sealed(conn: &Connection, sealer: &Sealer, key: &str) -> CoreResult<Option<Vec<u8>>> {
+    let blob: Option<Vec<u8>> =
+        conn.query_row("SELECT blob FROM sealed WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+    blob.map(|b| sealer.open(key, &b)).transpose()
+}

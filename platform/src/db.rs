@@ -1,0 +1,121 @@
+//! The platform's own database: schema and pragmas.
+
+use rusqlite::Connection;
+
+const SCHEMA_VERSION: i32 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- Catalog: one row per matter or bundle; a deletion keeps a tombstone row for delta sync.
+CREATE TABLE catalog_item (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('matter', 'bundle')),
+    version INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    body TEXT
+);
+CREATE INDEX catalog_item_by_version ON catalog_item (version);
+CREATE TABLE department (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE hall (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE synonym (phrase TEXT PRIMARY KEY, body TEXT NOT NULL);
+
+-- Shared registries (population, marriage, social security, provident fund, business).
+CREATE TABLE person (
+    subject TEXT PRIMARY KEY,
+    phone TEXT UNIQUE,
+    id_number TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    gender TEXT NOT NULL,
+    birth_date TEXT NOT NULL,
+    ethnicity TEXT NOT NULL,
+    address TEXT NOT NULL,
+    region TEXT NOT NULL,
+    marital_status TEXT NOT NULL,
+    household_id TEXT NOT NULL,
+    expecting_due_date TEXT
+);
+CREATE TABLE relation (
+    subject TEXT NOT NULL REFERENCES person (subject),
+    relative TEXT NOT NULL REFERENCES person (subject),
+    relation TEXT NOT NULL,
+    PRIMARY KEY (subject, relative)
+);
+CREATE TABLE marriage (
+    id TEXT PRIMARY KEY,
+    husband TEXT NOT NULL REFERENCES person (subject),
+    wife TEXT NOT NULL REFERENCES person (subject),
+    registered_on TEXT NOT NULL,
+    office TEXT NOT NULL
+);
+CREATE TABLE social_security (
+    subject TEXT PRIMARY KEY REFERENCES person (subject),
+    card_no TEXT NOT NULL,
+    insured_since TEXT NOT NULL,
+    scheme TEXT NOT NULL,
+    employer TEXT
+);
+CREATE TABLE provident_fund (
+    subject TEXT PRIMARY KEY REFERENCES person (subject),
+    account TEXT NOT NULL UNIQUE,
+    balance_cents INTEGER NOT NULL,
+    monthly_cents INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    opened_on TEXT NOT NULL
+);
+CREATE TABLE company (
+    credit_code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    registered_capital TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    established_on TEXT NOT NULL
+);
+CREATE TABLE company_role (
+    subject TEXT NOT NULL REFERENCES person (subject),
+    credit_code TEXT NOT NULL REFERENCES company (credit_code),
+    role TEXT NOT NULL,
+    PRIMARY KEY (subject, credit_code)
+);
+
+-- Identity: one-time codes (hashed), their request log for rate limits, and tokens (hashed).
+CREATE TABLE otp (
+    phone TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (phone, kind)
+);
+CREATE TABLE otp_request (phone TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX otp_request_by_phone ON otp_request (phone, at);
+-- What the sandbox's SMS gateway would have sent (outside dev mode the only way to read a code).
+CREATE TABLE sms_outbox (phone TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE token (
+    hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+    subject TEXT NOT NULL,
+    account_kind TEXT NOT NULL,
+    family TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX token_by_family ON token (family);
+";
+
+/// Applies pragmas and creates the schema on a new database.
+pub(crate) fn init(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // WAL only applies to files; an in-memory database keeps its own journal.
+    let _: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version == 0 {
+        let tx = conn.transaction()?;
+        tx.execute_batch(SCHEMA)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The platform's HTTP API: request and response bodies, versioned under `/v1`.
+
+pub mod auth;
+pub mod catalog;
+pub mod problem;
+pub mod profile;
+
+pub use auth::*;
+pub use catalog::*;
+pub use problem::*;
+pub use profile::*;
