@@ -110,12 +110,13 @@ impl Api {
 fn transport(e: reqwest::Error) -> CoreError {
     if e.is_timeout() {
         CoreError::Timeout
-    } else if e.is_connect() || e.is_request() {
+    } else if e.is_connect() {
         CoreError::Offline(e.to_string())
-    } else if e.is_body() || e.is_decode() {
+    } else if e.is_decode() {
         CoreError::Malformed(e.to_string())
     } else {
-        CoreError::Offline(e.to_string())
+        // The connection was made, then broke (reset, closed mid-answer).
+        CoreError::Transport(e.to_string())
     }
 }
 

@@ -43,6 +43,8 @@ pub(crate) enum CoreError {
     Offline(String),
     #[error("platform timed out")]
     Timeout,
+    #[error("connection to the platform broke: {0}")]
+    Transport(String),
     #[error("platform answered {status}: {problem:?}")]
     Http { status: u16, problem: Option<Problem> },
     #[error("platform sent unreadable data: {0}")]
@@ -80,6 +82,7 @@ impl CoreError {
         match self {
             Self::Offline(_) => OnegoError::Offline { message: m(Msg::ErrOffline) },
             Self::Timeout => OnegoError::Network { message: m(Msg::ErrTimeout) },
+            Self::Transport(_) => OnegoError::Network { message: m(Msg::ErrServer) },
             Self::Malformed(_) => OnegoError::Integrity { message: m(Msg::ErrMalformed) },
             Self::Integrity(_) => OnegoError::Integrity { message: m(Msg::ErrIntegrity) },
             Self::NotSignedIn => OnegoError::Unauthorized { message: m(Msg::ErrSignIn) },

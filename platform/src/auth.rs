@@ -168,10 +168,20 @@ pub(crate) async fn token(
 ) -> Result<axum::Json<TokenResponse>, ApiError> {
     let now = state.now_ms() / 1000;
     let (access_ttl, refresh_ttl) = (state.config.access_ttl_secs, state.config.refresh_ttl_secs);
+    let dev = state.config.dev_mode;
     let res = state
         .db(move |c| {
             let tx = c.transaction()?;
             let res = match req {
+                TokenRequest::Otp { phone, code, kind } if dev && code.trim() == DEV_CODE => {
+                    // The sandbox accepts its fixed code without an SMS round trip.
+                    let subject = subject_for(&tx, &phone, kind)?.ok_or_else(|| {
+                        ApiError::new(axum::http::StatusCode::BAD_REQUEST, ProblemCode::InvalidCode, "Wrong code")
+                            .detail("no account may sign in with this phone")
+                    })?;
+                    tx.execute("DELETE FROM otp WHERE phone = ?1 AND kind = ?2", params![phone, kind_str(kind)])?;
+                    issue_pair(&tx, &subject, kind, &random_token()?, now, access_ttl, refresh_ttl)?
+                }
                 TokenRequest::Otp { phone, code, kind } => {
                     let row: Option<(String, i64, i64)> = tx
                         .query_row(

@@ -121,6 +121,13 @@ fn check(delta: &CatalogDelta, epoch: Option<&str>, version: Option<i64>) -> Cor
     {
         return Err(CoreError::Integrity(format!("catalog version went backwards ({v} → {})", delta.version)));
     }
+    let changes = !delta.matters.is_empty() || !delta.bundles.is_empty() || !delta.deleted.is_empty();
+    if let (true, false, Some(v)) = (same_epoch, delta.full, version)
+        && delta.version == v
+        && changes
+    {
+        return Err(CoreError::Integrity(format!("catalog changes arrived without a new version ({v})")));
+    }
     if !delta.full && (!same_epoch || version.is_none()) {
         return Err(CoreError::Integrity("a catalog delta arrived for a version this phone does not hold".into()));
     }

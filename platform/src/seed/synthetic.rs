@@ -3,8 +3,9 @@
 //! Names read like real entries of a Zhejiang service catalog: a region (余杭区), an optional target group
 //! (小微企业), a subject (创业担保贷款) and an action that suits the subject (申请), with a parallel English name.
 //! The output depends only on `n` and the given departments and halls: no clock, no randomness. Choices are drawn
-//! from a splitmix64 stream seeded by the index; names walk the region × group × subject × action space with a
-//! stride coprime to its size, so they stay distinct until that space (over 30,000 names) is used up.
+//! from a splitmix64 stream seeded by the index; names walk the region × group × subject × action space in a
+//! scrambled order that visits every combination once, so they stay distinct until that space (over 20,000
+//! names) is used up, after which a qualifier such as （跨省通办） keeps them apart.
 
 use onego_protocol::api::{
     Department, FieldDef, FieldKind, MaterialDef, MaterialSource, Matter, ServiceHall, Situation,
@@ -140,7 +141,29 @@ const REGIONS: &[(&str, &str, &str)] = &[
     ("330127", "淳安县", "Chun'an County"),
     ("330182", "建德市", "Jiande"),
     ("330000", "浙江省", "Zhejiang Province"),
-    ("330200", "宁波市", "Ningbo"),
+];
+
+/// Subjects that read wrongly with a target group in front (高校毕业生农村宅基地…): they only take the region.
+const PLAIN_SUBJECTS: &[&str] = &[
+    "农村宅基地",
+    "农村村民住宅建设",
+    "居家养老服务补贴",
+    "特困人员救助供养",
+    "大病保险待遇",
+    "职工养老保险关系转移",
+    "义务教育学籍",
+    "教师资格",
+    "养犬",
+    "户籍证明",
+    "机动车检验合格标志",
+    "孕产妇健康管理",
+    "计划生育特殊家庭扶助",
+    "住房公积金缴存证明",
+    "优抚对象抚恤补助",
+    "网络预约出租汽车经营",
+    "建设工程规划",
+    "建设用地",
+    "科技型中小企业评价",
 ];
 
 const CITIZEN_GROUPS: &[(&str, &str)] = &[
@@ -186,7 +209,7 @@ const BENEFIT_ACTIONS: &[(&str, &str)] = &[
     ("资格认定", "eligibility recognition"),
     ("发放", "payment"),
     ("年度核验", "annual verification"),
-    ("待遇变更", "change of entitlement"),
+    ("变更", "change"),
 ];
 
 const RECORD_ACTIONS: &[(&str, &str)] = &[
@@ -210,8 +233,11 @@ const ROUND_SUFFIXES: &[(&str, &str)] = &[
     ("（容缺受理）", " (accepted with pending materials)"),
 ];
 
-fn groups(who: Who) -> &'static [(&'static str, &'static str)] {
-    match who {
+fn groups(s: &Subject) -> &'static [(&'static str, &'static str)] {
+    if PLAIN_SUBJECTS.contains(&s.zh) {
+        return &[("", "")];
+    }
+    match s.who {
         Who::Citizen => CITIZEN_GROUPS,
         Who::Enterprise => ENTERPRISE_GROUPS,
         Who::Both => BOTH_GROUPS,
@@ -258,24 +284,27 @@ fn capitalized(s: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-fn gcd(mut a: u64, mut b: u64) -> u64 {
-    while b != 0 {
-        (a, b) = (b, a % b);
+/// A bijection of `0..total` that scatters neighbouring indices: a mix of multiplications by odd constants and
+/// xor-shifts (each invertible on `bits` bits), walked until the value falls inside the range.
+fn permute(x: u64, total: u64) -> u64 {
+    if total <= 1 {
+        return 0;
     }
-    a
-}
-
-/// A stride near the golden section of `total` that is coprime to it, so `i * stride mod total` visits every
-/// slot once before repeating and neighbouring indices land far apart.
-fn stride_for(total: u64) -> u64 {
-    if total <= 2 {
-        return 1;
+    let bits = 64 - (total - 1).leading_zeros();
+    let mask = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+    let shift = (bits / 2).max(1);
+    let round = |mut y: u64| {
+        y = y.wrapping_mul(0x9e37_79b9_7f4a_7c15) & mask;
+        y ^= y >> shift;
+        y = y.wrapping_add(0x5851_f42d) & mask;
+        y = y.wrapping_mul(0xbf58_476d_1ce4_e5b9) & mask;
+        y ^ (y >> shift)
+    };
+    let mut y = round(x);
+    while y >= total {
+        y = round(y);
     }
-    let mut s = total * 618 / 1000;
-    while gcd(s, total) != 1 {
-        s += 1;
-    }
-    s
+    y
 }
 
 fn field(key: &str, label: &str, label_en: &str, kind: FieldKind, source: &str) -> FieldDef {
@@ -436,16 +465,21 @@ fn situations(mix: &mut Mix, s: &Subject, action: &str) -> Vec<Situation> {
 pub fn synthetic_matters(n: usize, departments: &[Department], halls: &[ServiceHall]) -> Vec<Matter> {
     // Every (subject, group) pair; the name space is regions × pairs × actions.
     let pairs: Vec<(&Subject, &(&str, &str))> =
-        SUBJECTS.iter().flat_map(|s| groups(s.who).iter().map(move |g| (s, g))).collect();
+        SUBJECTS.iter().flat_map(|s| groups(s).iter().map(move |g| (s, g))).collect();
     let total = (REGIONS.len() * pairs.len() * ACTIONS_PER_KIND) as u64;
-    let stride = stride_for(total);
     let width = n.saturating_sub(1).to_string().len().max(5);
+    // General halls (行政服务中心, 市民中心) take any matter; special ones (婚姻登记处, 车管所) are left to their own.
+    let general: Vec<&ServiceHall> = {
+        let g: Vec<&ServiceHall> =
+            halls.iter().filter(|h| h.name.contains("服务中心") || h.name.contains("市民中心")).collect();
+        if g.is_empty() { halls.iter().collect() } else { g }
+    };
 
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let index = i as u64;
         let mut mix = Mix::new(index);
-        let slot = (index % total) * stride % total;
+        let slot = permute(index % total, total);
         let round = index / total;
         let slot = slot as usize;
         let action_ix = slot % ACTIONS_PER_KIND;
@@ -484,7 +518,7 @@ pub fn synthetic_matters(n: usize, departments: &[Department], halls: &[ServiceH
 
         // Halls: one in the matter's region when there is one, plus up to two others.
         let mut hall_ids: Vec<String> = Vec::new();
-        let local: Vec<&ServiceHall> = halls.iter().filter(|h| h.region == region_code).collect();
+        let local: Vec<&ServiceHall> = general.iter().copied().filter(|h| h.region == region_code).collect();
         if let Some(h) = mix.pick(&local) {
             hall_ids.push(h.id.clone());
         }
@@ -493,10 +527,10 @@ pub fn synthetic_matters(n: usize, departments: &[Department], halls: &[ServiceH
             if hall_ids.len() >= wanted {
                 break;
             }
-            if let Some(h) = mix.pick(halls) {
-                if !hall_ids.contains(&h.id) {
-                    hall_ids.push(h.id.clone());
-                }
+            if let Some(h) = mix.pick(&general)
+                && !hall_ids.contains(&h.id)
+            {
+                hall_ids.push(h.id.clone());
             }
         }
 
@@ -539,8 +573,9 @@ pub fn synthetic_matters(n: usize, departments: &[Department], halls: &[ServiceH
         } else {
             format!("承诺{promised_limit_days}个工作日内办结")
         };
+        let whom = if group.is_empty() { who_zh } else { group };
         let summary = format!(
-            "{region}符合条件的{group}{who_zh}可通过“浙里办”在线申请{}{action}，由{department_name}审核办理，{timing}。",
+            "{region}符合条件的{whom}可通过“浙里办”在线办理{}{action}，由{department_name}审核办理，{timing}。",
             s.zh
         );
         let audience = match s.who {
@@ -675,6 +710,15 @@ mod tests {
         // Serializes like any other matter.
         let json = serde_json::to_string(&m).unwrap_or_default();
         assert!(json.contains("syn-00019"));
+    }
+
+    #[test]
+    fn permute_is_a_bijection() {
+        for total in [1u64, 2, 3, 7, 64, 1000, 22_230] {
+            let seen: HashSet<u64> = (0..total).map(|x| permute(x, total)).collect();
+            assert_eq!(seen.len() as u64, total);
+            assert!(seen.iter().all(|&y| y < total));
+        }
     }
 
     #[test]
