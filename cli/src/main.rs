@@ -38,6 +38,8 @@ enum Command {
     Demo,
     /// Drives the core as a phone shell would.
     App(app::AppArgs),
+    /// Prints the sandbox platform's OpenAPI document.
+    Openapi,
     /// Validates an identifier: exit 0 when valid, 1 with the reason when not.
     Check {
         #[arg(value_enum)]
@@ -59,6 +61,16 @@ fn main() -> ExitCode {
         Command::Check { what, value } => check::run(what, &value),
         Command::Serve { addr, data, catalog_scale, no_dev } => block_on(serve(addr, data, catalog_scale, !no_dev)),
         Command::Demo => block_on(demo::run()),
+        Command::Openapi => match serde_json::to_string_pretty(&onego_platform::openapi()) {
+            Ok(doc) => {
+                println!("{doc}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("onego openapi: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::App(args) => block_on(app::run(args)),
     }
 }

@@ -10,7 +10,7 @@ use onego_protocol::api::{PROBLEM_CONTENT_TYPE, Problem, ProblemCode};
 pub struct ApiError(pub Problem);
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, code: ProblemCode, title: &str) -> Self {
+    pub fn new(status: StatusCode, code: ProblemCode, title: &str) -> Self {
         Self(Problem::new(status.as_u16(), code, title))
     }
 

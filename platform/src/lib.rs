@@ -141,6 +141,13 @@ fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
     let router = router
         .route("/openapi.json", axum::routing::get(move || async move { axum::Json(doc) }))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                onego_protocol::api::ProblemCode::BadRequest,
+                "Method not allowed",
+            )
+        })
         .layer(tower_http::trace::TraceLayer::new_for_http());
     (router, api)
 }
@@ -160,7 +167,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<axum::Json<onego_protocol::api::Health>, ApiError> {
-    let catalog_version = state.db(|c| Ok(catalog::current_version(c)?)).await?;
+    let catalog_version = state.db(|c| catalog::current_version(c)).await?;
     Ok(axum::Json(onego_protocol::api::Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -249,10 +256,12 @@ impl RunningPlatform {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        if let Some(task) = self.task.take() {
-            // In-flight keep-alive connections would hold graceful shutdown open; the sandbox stops hard.
-            task.abort();
-            let _ = task.await;
+        if let Some(mut task) = self.task.take() {
+            // Graceful shutdown also closes idle keep-alive connections, so clients really see the platform
+            // gone; aborting only the accept loop would leave those connections served.
+            if tokio::time::timeout(std::time::Duration::from_secs(3), &mut task).await.is_err() {
+                task.abort();
+            }
         }
     }
 

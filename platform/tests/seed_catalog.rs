@@ -509,6 +509,17 @@ fn bundles_are_well_formed() {
         let departments: HashSet<&str> =
             b.members.iter().map(|x| matter(&seed, &x.matter_id).department_id.as_str()).collect();
         assert!(departments.len() >= 2, "{}: a bundle spans several departments", b.id);
+        for x in &b.members {
+            let m = matter(&seed, &x.matter_id);
+            assert!(
+                m.promised_limit_days <= b.promised_limit_days,
+                "{}: promises {} days but {} alone takes {}",
+                b.id,
+                b.promised_limit_days,
+                m.id,
+                m.promised_limit_days
+            );
+        }
         for (i, q) in b.questions.iter().enumerate() {
             assert!(!q.text.is_empty() && !q.text_en.is_empty(), "{}: {}", b.id, q.id);
             assert!(

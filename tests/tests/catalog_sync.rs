@@ -1,5 +1,7 @@
 //! Catalog sync against the real platform: full snapshot, ETag, deltas, compaction, and offline reads.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
+
 mod common;
 
 use common::*;

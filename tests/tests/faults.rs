@@ -3,6 +3,8 @@
 //!
 //! A small fault-injecting proxy sits in front of the real platform and is switched between behaviours.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
+
 mod common;
 
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,7 @@
 //! Sign-in, tokens and access control, through the core and directly over HTTP.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
+
 mod common;
 
 use common::*;

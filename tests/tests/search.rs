@@ -1,5 +1,7 @@
 //! Search the way citizens type, over the seeded catalog.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
+
 mod common;
 
 use common::*;

@@ -1,5 +1,7 @@
 //! The phone's database: no personal data in clear, recovery from a corrupt file, a lost key.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
+
 mod common;
 
 use common::*;

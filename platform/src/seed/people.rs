@@ -218,7 +218,7 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         );
         let mut children = Vec::new();
         for c in 0..(h % 3) {
-            let male = (h + c) % 2 == 0;
+            let male = (h + c).is_multiple_of(2);
             let names = if male { &CHILD_MALE } else { &CHILD_FEMALE };
             let cy = (hy + 26 + u16::try_from(c * 3).unwrap_or(0)).min(2025);
             children.push(person(
@@ -234,7 +234,7 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         }
         family(&people, &mut rel, husband, wife, &children);
         marriages.push((husband, wife, "2000-01-01"));
-        if h % 4 == 0 {
+        if h.is_multiple_of(4) {
             // A widowed parent of the husband lives with them.
             let elder = person(
                 &mut people,

@@ -238,7 +238,7 @@ pub struct CatalogDelta {
 
 /// Query of `GET /v1/catalog`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct CatalogQuery {
     /// Version the client holds; absent for a first sync.
     pub since: Option<i64>,
