@@ -39,6 +39,9 @@ async fn everyday_words_find_the_bundle_first() {
 #[tokio::test(flavor = "multi_thread")]
 async fn two_character_words_work() {
     let (_platform, p) = synced().await;
+    // Abbreviations lead to the department that owns them.
+    assert!(top(&p, "医保").await[0].id.starts_with("zj-ybj-"), "医保 → the medical insurance bureau first");
+    assert!(top(&p, "社保").await[0].id.starts_with("zj-rsj-"), "社保 → human resources and social security first");
     for (q, must) in [("社保", "社会保"), ("医保", "医"), ("户口", "户")] {
         let hits = top(&p, q).await;
         assert!(hits.len() >= 2, "{q} finds several matters");

@@ -153,42 +153,50 @@ struct Doc {
     summary: String,
 }
 
-/// Score of one term against one document, and where it matched.
+/// Score of one term against one document, and where it matched best.
+///
+/// The best field counts in full and every other matching field adds a third of its score, so a matter
+/// named for the word and also tagged with it outranks one that merely mentions it.
 fn score_term(doc: &Doc, name: &str, name_en: &str, t: &str) -> (u32, &'static str) {
-    let mut best = (0, "");
-    let mut take = |s: u32, why: &'static str| {
-        if s > best.0 {
-            best = (s, why);
-        }
-    };
-    if name == t {
-        take(100, "name");
+    let name_score = if name == t {
+        100
     } else if name.starts_with(t) {
-        take(70, "name");
+        70
     } else if name.contains(t) {
-        take(50, "name");
-    }
-    for k in doc.keywords.split(' ') {
-        if k == t {
-            take(45, "keyword");
-        } else if k.contains(t) {
-            take(30, "keyword");
-        }
-    }
-    if name_en == t {
-        take(90, "english");
+        50
+    } else {
+        0
+    };
+    let keyword_score = doc
+        .keywords
+        .split(' ')
+        .map(|k| {
+            if k == t {
+                45
+            } else if k.contains(t) {
+                30
+            } else {
+                0
+            }
+        })
+        .max()
+        .unwrap_or(0)
+        .max(if doc.category == t { 20 } else { 0 });
+    let english_score = if name_en == t {
+        90
     } else if name_en.split(' ').any(|w| w == t) || name_en.starts_with(t) {
-        take(45, "english");
+        45
     } else if name_en.contains(t) {
-        take(25, "english");
-    }
-    if doc.category == t {
-        take(20, "keyword");
-    }
-    if doc.summary.to_lowercase().contains(t) {
-        take(10, "summary");
-    }
-    best
+        25
+    } else {
+        0
+    };
+    let summary_score = if doc.summary.to_lowercase().contains(t) { 10 } else { 0 };
+    let fields =
+        [(name_score, "name"), (keyword_score, "keyword"), (english_score, "english"), (summary_score, "summary")];
+    let Some(&(best, why)) = fields.iter().max_by_key(|(s, _)| *s) else { return (0, "") };
+    let rest: u32 = fields.iter().map(|(s, _)| s).sum::<u32>() - best;
+    (best + rest / 3, why)
 }
 
 /// Searches the cached catalog. Never touches the network.
@@ -292,6 +300,25 @@ mod tests {
         assert_eq!(grams(&["社保卡", "社保"]), "社保 保卡");
         assert_eq!(grams(&["ID 卡"]), "");
         assert_eq!(grams(&["a医保b"]), "医保");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_is_idempotent_and_grams_are_pairs(s in "\\PC{0,40}") {
+            let once = normalize(&s);
+            proptest::prop_assert_eq!(normalize(&once), once.clone());
+            for g in grams(&[&s]).split(' ').filter(|g| !g.is_empty()) {
+                proptest::prop_assert_eq!(g.chars().count(), 2);
+                proptest::prop_assert!(g.chars().all(is_cjk));
+            }
+        }
+
+        #[test]
+        fn any_query_is_safe_against_the_indexes(q in "\\PC{0,24}") {
+            let mut conn = Connection::open_in_memory().expect("db");
+            crate::store::test_schema(&mut conn);
+            proptest::prop_assert!(search(&conn, &q, 10).is_ok());
+        }
     }
 
     #[test]

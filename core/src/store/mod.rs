@@ -161,3 +161,9 @@ pub(crate) fn get_sealed(conn: &Connection, sealer: &Sealer, key: &str) -> CoreR
         conn.query_row("SELECT blob FROM sealed WHERE key = ?1", [key], |r| r.get(0)).optional()?;
     blob.map(|b| sealer.open(key, &b)).transpose()
 }
+
+/// The current schema on an in-memory database, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_schema(conn: &mut Connection) {
+    migrations::run(conn).expect("schema");
+}
