@@ -5,6 +5,8 @@
 
 pub mod api;
 pub mod ids;
+pub mod sdjwt;
+pub mod status_list;
 pub mod time;
 
 /// Derives a JSON schema for the platform's OpenAPI document only when the `openapi` feature is on.
