@@ -5,11 +5,20 @@
 
 pub mod api;
 pub mod ids;
+pub mod licence;
 pub mod sdjwt;
 pub mod status_list;
 pub mod time;
+pub mod trust;
+
+#[cfg(feature = "ffi")]
+uniffi::setup_scaffolding!();
 
 /// Derives a JSON schema for the platform's OpenAPI document only when the `openapi` feature is on.
+///
+/// uniffi derives are not added here but on each type the phone library hands out
+/// (`#[cfg_attr(feature = "ffi", derive(uniffi::Record))]`), so a wire type holding something that cannot cross
+/// the FFI (a `Jwk`, a `serde_json::Value`) needs nothing to opt out.
 macro_rules! wire {
     ($item:item) => {
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -3,6 +3,7 @@
 use crate::wire;
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[derive(Copy, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 /// Who signs in: a natural person (个人) or a legal person's user (法人).

@@ -3,6 +3,7 @@
 use crate::wire;
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A government department that owns matters.
 pub struct Department {
     /// Stable code, e.g. `gaj` (公安局).
@@ -15,6 +16,7 @@ pub struct Department {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A place to do a matter in person. Online never replaces the counter (减窗不减服务).
 pub struct ServiceHall {
     pub id: String,
@@ -29,6 +31,7 @@ pub struct ServiceHall {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// One scenario of a matter (情形), e.g. 首次申领 / 换领 / 补领.
 pub struct Situation {
     pub id: String,
@@ -38,6 +41,7 @@ pub struct Situation {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 /// What kind of value a form field holds; decides the keyboard and the validation.
 pub enum FieldKind {
@@ -58,6 +62,7 @@ pub enum FieldKind {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// One form field of a matter.
 pub struct FieldDef {
     /// Stable key, shared across matters when it means the same thing (`applicant.phone`), so a bundle asks it once.
@@ -85,6 +90,7 @@ pub struct FieldDef {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 /// How a required material can be provided.
 pub enum MaterialSource {
@@ -100,6 +106,7 @@ pub enum MaterialSource {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A material (材料) a matter requires.
 pub struct MaterialDef {
     pub id: String,
@@ -113,6 +120,7 @@ pub struct MaterialDef {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A service matter (事项): what one department does for a citizen or a company.
 pub struct Matter {
     /// Stable id, e.g. `zj-gaj-hukou-birth`.
@@ -152,6 +160,7 @@ pub struct Matter {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerKind {
     Bool,
@@ -163,6 +172,7 @@ pub enum AnswerKind {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A guided question of a bundle (情形引导).
 pub struct Question {
     pub id: String,
@@ -178,6 +188,7 @@ pub struct Question {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A matter that belongs to a bundle, and when it applies.
 pub struct BundleMember {
     pub matter_id: String,
@@ -190,6 +201,7 @@ pub struct BundleMember {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A bundle (一件事): matters of several departments done in one go.
 pub struct Bundle {
     /// Stable id, e.g. `bundle-birth`.

@@ -4,8 +4,10 @@ pub mod auth;
 pub mod catalog;
 pub mod problem;
 pub mod profile;
+pub mod wallet;
 
 pub use auth::*;
 pub use catalog::*;
 pub use problem::*;
 pub use profile::*;
+pub use wallet::*;

@@ -4,6 +4,7 @@ use crate::api::AccountKind;
 use crate::wire;
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A family member as the household and marriage registries know them.
 pub struct Relative {
     /// 配偶, 子女, 父亲, 母亲.
@@ -16,6 +17,7 @@ pub struct Relative {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A company the person acts for.
 pub struct CompanyRole {
     pub credit_code: String,
@@ -26,6 +28,7 @@ pub struct CompanyRole {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// `GET /v1/me` and `GET /v1/profiles/{subject}`.
 pub struct Profile {
     pub subject: String,
