@@ -66,9 +66,14 @@ enum AppCommand {
     },
     /// Shows sign-in and catalog state.
     Status,
+    /// The e-licence wallet (电子证照).
+    Wallet {
+        #[command(subcommand)]
+        command: crate::wallet::WalletCommand,
+    },
 }
 
-fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T)) {
+pub(crate) fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T)) {
     if json {
         match serde_json::to_string_pretty(value) {
             Ok(s) => println!("{s}"),
@@ -155,7 +160,7 @@ async fn command(app: &Onego, command: AppCommand, json: bool) -> Result<(), One
             });
         }
         AppCommand::Search { query, limit } => {
-            let hits = app.search(query, limit).await?;
+            let hits = app.search(query, i32::try_from(limit).unwrap_or(i32::MAX)).await?;
             print(json, &hits, |hits| {
                 if hits.is_empty() {
                     println!("没有找到相关事项 / nothing found");
@@ -184,6 +189,7 @@ async fn command(app: &Onego, command: AppCommand, json: bool) -> Result<(), One
                 }
             });
         }
+        AppCommand::Wallet { command } => crate::wallet::run(app, command, json).await?,
         AppCommand::Status => {
             let state = app.catalog_state().await?;
             let who = app.signed_in()?;
@@ -216,8 +222,8 @@ pub(crate) fn print_guide(guide: &Guide) {
                 println!("  · {}", q.text);
             }
             println!("包含事项 / matters:");
-            for (m, dept) in &b.members {
-                println!("  · {}（{}）", m.name, dept);
+            for member in &b.members {
+                println!("  · {}（{}）", member.matter.name, member.department_name);
             }
         }
         Guide::Matter(g) => {
@@ -261,8 +267,8 @@ pub(crate) fn print_guide(guide: &Guide) {
             for h in &g.halls {
                 println!("  · {}，{}，{}，电话 {}", h.name, h.address, h.opening_hours, h.phone);
             }
-            for (id, name) in &g.in_bundles {
-                println!("也可在「{name}」中一次办理 ({id})");
+            for bundle in &g.in_bundles {
+                println!("也可在「{}」中一次办理 ({})", bundle.name, bundle.id);
             }
         }
     }

@@ -15,7 +15,7 @@ pub(crate) struct FileSecretStore {
 }
 
 fn err(e: impl std::fmt::Display) -> SecretStoreError {
-    SecretStoreError { reason: e.to_string() }
+    SecretStoreError::new(e.to_string())
 }
 
 impl FileSecretStore {

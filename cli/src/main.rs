@@ -4,6 +4,8 @@ mod app;
 mod check;
 mod demo;
 mod file_secrets;
+mod staff;
+mod wallet;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -38,6 +40,10 @@ enum Command {
     Demo,
     /// Drives the core as a phone shell would.
     App(app::AppArgs),
+    /// Verifies a licence presentation offline and prints the verdict (exit 0 valid, 1 invalid, 2 unusable input).
+    Verify(wallet::VerifyArgs),
+    /// A department's staff action on a licence of the sandbox platform: revoke, suspend or reinstate.
+    Staff(staff::StaffArgs),
     /// Prints the sandbox platform's OpenAPI document.
     Openapi,
     /// Validates an identifier: exit 0 when valid, 1 with the reason when not.
@@ -61,6 +67,8 @@ fn main() -> ExitCode {
         Command::Check { what, value } => check::run(what, &value),
         Command::Serve { addr, data, catalog_scale, no_dev } => block_on(serve(addr, data, catalog_scale, !no_dev)),
         Command::Demo => block_on(demo::run()),
+        Command::Staff(args) => staff::run(&args),
+        Command::Verify(args) => wallet::verify_cmd(args),
         Command::Openapi => match serde_json::to_string_pretty(&onego_platform::openapi()) {
             Ok(doc) => {
                 println!("{doc}");

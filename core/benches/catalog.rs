@@ -110,10 +110,52 @@ fn full_sync(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::W
     });
 }
 
+/// The current catalog epoch, from the ETag (`"<epoch>.<version>"`) of one full fetch.
+fn catalog_epoch(env: &Env, http: &reqwest::Client) -> String {
+    let res = env.rt.block_on(http.get(format!("{}/v1/catalog", env.platform.url())).send()).expect("catalog fetch");
+    let tag = res.headers().get("etag").and_then(|v| v.to_str().ok()).expect("an ETag").trim_matches('"').to_owned();
+    tag.rsplit_once('.').map(|(epoch, _)| epoch.to_owned()).expect("ETag is epoch.version")
+}
+
+/// Where a delta's time goes, outside criterion: the platform building and sending the 100 changes (a raw
+/// GET, not decoded) against the whole `sync_catalog` (the same GET + decode + apply + commit).
+fn delta_breakdown(env: &Env, app: &Onego, round: &mut usize) {
+    let http = reqwest::Client::new();
+    let epoch = catalog_epoch(env, &http);
+    let staff = env.platform.staff();
+    let (mut fetch_t, mut sync_t) = (Vec::new(), Vec::new());
+    for _ in 0..15 {
+        *round += 1;
+        let from = (*round * DELTA) % (env.matter_ids.len() - DELTA);
+        let ids = env.matter_ids[from..from + DELTA].to_vec();
+        let version = env.rt.block_on(staff.edit_matters(ids, format!("bench edit {round}"))).expect("staff edit") - 1;
+        let url = format!("{}/v1/catalog", env.platform.url());
+        let query = [("since", version.to_string()), ("epoch", epoch.clone())];
+        let start = Instant::now();
+        let body = env.rt.block_on(async {
+            let res = http.get(&url).query(&query).send().await.expect("delta fetch");
+            res.bytes().await.expect("delta body")
+        });
+        fetch_t.push(start.elapsed());
+        let start = Instant::now();
+        let report = env.sync(app);
+        sync_t.push(start.elapsed());
+        assert!(!report.full && report.upserted as usize == DELTA, "a 100-change delta: {report:?}");
+        black_box(body);
+    }
+    eprintln!("delta rounds right after a full sync, sync_catalog each: {sync_t:.1?}");
+    eprintln!(
+        "delta breakdown (median of 15): platform builds + sends the delta (raw GET) {:.2?}; whole sync_catalog {:.2?}",
+        median(&mut fetch_t),
+        median(&mut sync_t)
+    );
+}
+
 /// The platform edits 100 matters (not timed), then the synced core pulls the delta (timed).
 fn delta(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, env: &Env, app: &Onego) {
     let staff = env.platform.staff();
     let mut round = 0usize;
+    delta_breakdown(env, app, &mut round);
     group.sample_size(20).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(3));
     group.bench_function("delta_100", |b| {
         b.iter_custom(|iters| {
@@ -187,7 +229,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Every query `P95_ROUNDS` times, each call timed on its own; prints the overall and per-query p95.
-fn search_p95(env: &Env, app: &Onego) {
+fn search_p95(env: &Env, app: &Onego, label: &str) {
+    let state = env.rt.block_on(app.catalog_state()).expect("catalog state");
+    eprintln!("search p95, {label}: {} items, catalog version {:?}", state.items, state.version);
     for q in QUERIES {
         black_box(env.search(app, q));
     }
@@ -240,6 +284,7 @@ fn main() {
         let started = Instant::now();
         let report = env.sync(&app);
         eprintln!("setup full sync: {report:?} in {:.2?}", started.elapsed());
+        search_p95(&env, &app, "right after a full sync (FTS indexes freshly rebuilt)");
         delta(&mut group, &env, &app);
         // Closing checkpoints the WAL, as an app going to the background would.
         drop(app);
@@ -248,9 +293,7 @@ fn main() {
     }
 
     let app = env.open(dir.path(), &secrets);
-    let state = env.rt.block_on(app.catalog_state()).expect("catalog state");
-    eprintln!("searching a catalog of {} items (version {:?})", state.items, state.version);
-    search_p95(&env, &app);
+    search_p95(&env, &app, "after the delta benchmark's incremental FTS updates");
     let mut group = c.benchmark_group("search");
     for q in QUERIES {
         group.bench_with_input(BenchmarkId::from_parameter(q), q, |b, q| b.iter(|| env.search(&app, q)));

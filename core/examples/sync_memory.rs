@@ -43,7 +43,14 @@ fn main() {
     let took = started.elapsed();
     let hwm_after = status_kib("VmHWM");
     let state = rt.block_on(app.catalog_state()).expect("catalog state");
-    println!("after full sync:  peak RSS {} (RSS {})", mib(hwm_after), mib(status_kib("VmRSS")));
+    println!(
+        "after full sync:  peak RSS {} (RSS {}: anonymous {}, file-backed {}, shared {})",
+        mib(hwm_after),
+        mib(status_kib("VmRSS")),
+        mib(status_kib("RssAnon")),
+        mib(status_kib("RssFile")),
+        mib(status_kib("RssShmem"))
+    );
     println!(
         "sync: full={} upserted={} version={} items={} in {:.2?}",
         report.full, report.upserted, report.version, state.items, took

@@ -96,6 +96,23 @@ impl Api {
         decode(self.send(Method::GET, path, bearer, None, None).await?).await
     }
 
+    /// GET a body that is not JSON (a JWS such as a trust list or status list token).
+    pub(crate) async fn get_text(&self, path: &str) -> CoreResult<String> {
+        let res = self.send(Method::GET, path, None, None, None).await?;
+        let status = res.status();
+        let bytes = res.bytes().await.map_err(transport)?;
+        if !status.is_success() {
+            let problem = serde_json::from_slice::<Problem>(&bytes).ok();
+            return Err(CoreError::Http { status: status.as_u16(), problem });
+        }
+        String::from_utf8(bytes.to_vec()).map(|s| s.trim().to_owned()).map_err(|e| CoreError::Malformed(e.to_string()))
+    }
+
+    /// The platform's base URL without a trailing slash (the `aud` of proofs of possession).
+    pub(crate) fn base_url(&self) -> String {
+        self.base.as_str().trim_end_matches('/').to_owned()
+    }
+
     pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,

@@ -8,7 +8,10 @@ use onego_protocol::api::{Problem, ProblemCode};
 use crate::i18n::{Locale, Msg};
 
 /// What went wrong, in a few kinds a shell can act on, each with a message fit to show the user.
+///
+/// Kotlin and Swift see it as `OnegoException` / `OnegoError` with one case per kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Error))]
 pub enum OnegoError {
     /// No connection to the platform; cached data is still shown.
     #[error("{message}")]

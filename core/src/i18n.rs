@@ -2,6 +2,7 @@
 
 /// The user's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum Locale {
     #[default]
     #[serde(rename = "zh-CN")]

@@ -7,26 +7,40 @@
 mod api;
 pub mod catalog;
 mod error;
+#[cfg(feature = "ffi")]
+pub mod ffi;
 pub mod i18n;
 mod secrets;
 mod session;
 mod store;
+pub mod wallet;
+mod wallet_api;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 pub use catalog::search::SearchHit;
-pub use catalog::{BundleGuide, CatalogState, Guide, MatterGuide, SyncReport};
+pub use catalog::{BundleGuide, BundleMemberGuide, BundleRef, CatalogState, Guide, MatterGuide, SyncReport};
 pub use error::OnegoError;
 pub use i18n::Locale;
 pub use onego_protocol::api::{AccountKind, Profile};
 pub use onego_protocol::time::Clock;
 pub use secrets::{MemorySecretStore, SecretStore, SecretStoreError};
 pub use store::OpenReport;
+pub use wallet::present::{PresentRequest, Presentation, Purpose, QrMatrix};
+pub use wallet::usage::UsageEntry;
+pub use wallet::verifier::{Expectation, Verdict, verify_standalone};
+pub use wallet::{
+    ClaimView, DeviceKey, DeviceKeyError, LicenceState, LicenceSummary, LicenceView, SANDBOX_TRUST_ANCHOR,
+    WalletRefresh,
+};
 
 use error::{CoreError, CoreResult};
 use store::Store;
+
+#[cfg(feature = "ffi")]
+uniffi::setup_scaffolding!();
 
 /// The system clock.
 #[derive(Debug, Default, Clone, Copy)]
@@ -49,6 +63,8 @@ pub struct Config {
     /// Whole-request timeout for platform calls.
     pub request_timeout: Duration,
     pub clock: Arc<dyn Clock>,
+    /// The national trust anchor's public key (a P-256 JWK), pinned: the trust list must verify with it.
+    pub trust_anchor: String,
 }
 
 impl Config {
@@ -60,6 +76,7 @@ impl Config {
             locale: Locale::ZhCn,
             request_timeout: Duration::from_secs(15),
             clock: Arc::new(SystemClock),
+            trust_anchor: SANDBOX_TRUST_ANCHOR.to_owned(),
         }
     }
 }
@@ -98,10 +115,13 @@ struct Inner {
     session: session::Session,
     clock: Arc<dyn Clock>,
     locale: Locale,
+    secrets: Arc<dyn SecretStore>,
+    wallet: Arc<wallet::Wallet>,
 }
 
 /// The app core. Cheap to clone; all clones share one database and sign-in.
 #[derive(Clone)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Object))]
 pub struct Onego {
     inner: Arc<Inner>,
     opened: OpenReport,
@@ -115,6 +135,7 @@ impl std::fmt::Debug for Onego {
 
 /// The signed-in account, without personal data.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SignedIn {
     pub subject: String,
     pub kind: AccountKind,
@@ -122,19 +143,40 @@ pub struct SignedIn {
 
 impl Onego {
     /// Opens the database (migrating or recovering it) and prepares the platform client. No network.
+    ///
+    /// The device key is a software key kept in `secrets` (desktops, tests); phones use [`Onego::open_with_device_key`].
     pub fn open(config: Config, secrets: Arc<dyn SecretStore>) -> Result<Self, OnegoError> {
         let locale = config.locale;
-        Self::open_inner(config, secrets).map_err(|e| e.public(locale))
+        Self::open_inner(config, secrets, None).map_err(|e| e.public(locale))
     }
 
-    fn open_inner(config: Config, secrets: Arc<dyn SecretStore>) -> CoreResult<Self> {
+    /// Opens with the host's own device key (Secure Enclave, Android Keystore).
+    pub fn open_with_device_key(
+        config: Config,
+        secrets: Arc<dyn SecretStore>,
+        device_key: Arc<dyn DeviceKey>,
+    ) -> Result<Self, OnegoError> {
+        let locale = config.locale;
+        Self::open_inner(config, secrets, Some(device_key)).map_err(|e| e.public(locale))
+    }
+
+    fn open_inner(
+        config: Config,
+        secrets: Arc<dyn SecretStore>,
+        device_key: Option<Arc<dyn DeviceKey>>,
+    ) -> CoreResult<Self> {
         let rt = runtime()?;
         let (store, opened) = Store::open(&config.data_dir, secrets.as_ref(), config.clock.now_ms())?;
+        let device_key = match device_key {
+            Some(k) => k,
+            None => Arc::new(wallet::SoftwareDeviceKey::load_or_create(secrets.as_ref())?),
+        };
+        let wallet = Arc::new(wallet::Wallet::new(device_key, &config.trust_anchor)?);
         // reqwest needs a runtime context to build its connector.
         let _guard = rt.enter();
         let api = api::Api::new(&config.platform_url, config.request_timeout)?;
-        let session = session::Session::new(api.clone(), secrets, Arc::clone(&config.clock));
-        let inner = Inner { store, api, session, clock: config.clock, locale: config.locale };
+        let session = session::Session::new(api.clone(), Arc::clone(&secrets), Arc::clone(&config.clock));
+        let inner = Inner { store, api, session, clock: config.clock, locale: config.locale, secrets, wallet };
         Ok(Self { inner: Arc::new(inner), opened })
     }
 
@@ -142,11 +184,6 @@ impl Onego {
     #[must_use]
     pub fn open_report(&self) -> &OpenReport {
         &self.opened
-    }
-
-    #[must_use]
-    pub fn locale(&self) -> Locale {
-        self.inner.locale
     }
 
     /// Runs `work` on the core's runtime and words any failure for the user.
@@ -167,6 +204,16 @@ impl Onego {
             }
             Err(e) => Err(CoreError::Internal(format!("task: {e}")).public(locale)),
         }
+    }
+}
+
+/// What the shells call. With the `ffi` feature these are exported through uniffi as they are: async calls
+/// run on the core's own runtime (see `run`), so a foreign executor only polls them.
+#[cfg_attr(feature = "ffi", uniffi::export(async_runtime = "tokio"))]
+impl Onego {
+    #[must_use]
+    pub fn locale(&self) -> Locale {
+        self.inner.locale
     }
 
     /// Asks the platform to text a one-time code to `phone`.
@@ -260,9 +307,10 @@ impl Onego {
     }
 
     /// Searches the cached catalog: Chinese of any length, English names, everyday words. Offline.
-    pub async fn search(&self, query: String, limit: u32) -> Result<Vec<SearchHit>, OnegoError> {
+    /// At most `limit` hits (capped at 200); none for a `limit` of 0 or less.
+    pub async fn search(&self, query: String, limit: i32) -> Result<Vec<SearchHit>, OnegoError> {
         self.run(move |i| async move {
-            let limit = usize::try_from(limit).unwrap_or(usize::MAX).min(200);
+            let limit = usize::try_from(limit).unwrap_or(0).min(200);
             i.store.run(move |c, _| catalog::search::search(c, &query, limit)).await
         })
         .await

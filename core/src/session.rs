@@ -36,7 +36,7 @@ impl Session {
     }
 
     pub(crate) fn tokens(&self) -> CoreResult<Option<Tokens>> {
-        let raw = self.secrets.get(keys::TOKENS.into()).map_err(|e| CoreError::Secret(e.reason))?;
+        let raw = self.secrets.get(keys::TOKENS.into()).map_err(|e| CoreError::Secret(e.reason().to_owned()))?;
         // Unreadable tokens mean signed out, not a crash.
         Ok(raw.and_then(|b| serde_json::from_slice(&b).ok()))
     }
@@ -52,12 +52,14 @@ impl Session {
             subject: t.subject.clone(),
             kind: t.kind,
         };
-        self.secrets.set(keys::TOKENS.into(), serde_json::to_vec(&tokens)?).map_err(|e| CoreError::Secret(e.reason))?;
+        self.secrets
+            .set(keys::TOKENS.into(), serde_json::to_vec(&tokens)?)
+            .map_err(|e| CoreError::Secret(e.reason().to_owned()))?;
         Ok(tokens)
     }
 
     pub(crate) fn clear(&self) -> CoreResult<()> {
-        self.secrets.delete(keys::TOKENS.into()).map_err(|e| CoreError::Secret(e.reason))
+        self.secrets.delete(keys::TOKENS.into()).map_err(|e| CoreError::Secret(e.reason().to_owned()))
     }
 
     pub(crate) async fn request_code(&self, phone: &str, kind: AccountKind) -> CoreResult<OtpSent> {
@@ -110,10 +112,14 @@ impl Session {
         }
     }
 
-    /// GET as the signed-in user, refreshing once if the platform says the token ran out.
-    pub(crate) async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> CoreResult<T> {
+    /// Runs `call` with a valid access token, refreshing once if the platform says the token ran out.
+    pub(crate) async fn authed<T, F, Fut>(&self, call: F) -> CoreResult<T>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = CoreResult<T>>,
+    {
         let token = self.access_token().await?;
-        match self.api.get(path, Some(&token)).await {
+        match call(token.clone()).await {
             Err(CoreError::Http { status: 401, problem }) => {
                 let expired = problem.as_ref().is_some_and(|p| p.code == ProblemCode::TokenExpired);
                 if !expired {
@@ -121,10 +127,24 @@ impl Session {
                     return Err(CoreError::NotSignedIn);
                 }
                 let token = self.refresh(&token).await?;
-                self.api.get(path, Some(&token)).await
+                call(token).await
             }
             other => other,
         }
+    }
+
+    /// GET JSON as the signed-in user.
+    pub(crate) async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> CoreResult<T> {
+        self.authed(|token| async move { self.api.get(path, Some(&token)).await }).await
+    }
+
+    /// POST JSON as the signed-in user.
+    pub(crate) async fn post<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> CoreResult<T> {
+        self.authed(|token| async move { self.api.post(path, Some(&token), body).await }).await
     }
 }
 

@@ -102,6 +102,60 @@ CREATE TABLE token (
     used INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX token_by_family ON token (family);
+
+-- Wallet: issuing authorities with their signing keys (PKCS#8), identified by a slug; their URLs are derived
+-- from the platform's public base URL at request time.
+CREATE TABLE issuer (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    province TEXT NOT NULL,
+    region TEXT NOT NULL,
+    credit_code TEXT NOT NULL UNIQUE,
+    licence_types TEXT NOT NULL,
+    pkcs8 BLOB NOT NULL,
+    kid TEXT NOT NULL,
+    valid_from INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL
+);
+-- Licences the registries issued: held by a person or by a company. status: 0 valid, 1 revoked, 2 suspended,
+-- mirrored in the issuer's status list at status_idx. Dates are YYYY-MM-DD; 9999-12-31 means no end (长期).
+CREATE TABLE licence (
+    licence_id TEXT PRIMARY KEY,
+    vct TEXT NOT NULL,
+    holder_subject TEXT REFERENCES person (subject),
+    holder_credit_code TEXT REFERENCES company (credit_code),
+    issuer TEXT NOT NULL REFERENCES issuer (slug),
+    status_idx INTEGER NOT NULL,
+    status INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2)),
+    valid_from TEXT NOT NULL,
+    valid_until TEXT NOT NULL,
+    claims TEXT NOT NULL,
+    UNIQUE (issuer, status_idx),
+    CHECK ((holder_subject IS NULL) <> (holder_credit_code IS NULL))
+);
+CREATE INDEX licence_by_subject ON licence (holder_subject);
+CREATE INDEX licence_by_company ON licence (holder_credit_code);
+-- Staff status changes, for the record.
+CREATE TABLE licence_status_change (
+    licence_id TEXT NOT NULL REFERENCES licence (licence_id),
+    status INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+-- Issuance nonces (c_nonce), stored hashed, single use.
+CREATE TABLE credential_nonce (
+    hash TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX credential_nonce_by_subject ON credential_nonce (subject, expires_at);
+-- Every credential issued, bound to which device key (RFC 7638 thumbprint), for audit.
+CREATE TABLE issued_credential (
+    licence_id TEXT NOT NULL REFERENCES licence (licence_id),
+    jwk_thumbprint TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX issued_credential_by_licence ON issued_credential (licence_id);
 ";
 
 /// Applies pragmas and creates the schema on a new database.

@@ -42,6 +42,10 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, ProblemCode::NotFound, "Not found").detail(detail)
     }
 
+    pub(crate) fn conflict(detail: &str) -> Self {
+        Self::new(StatusCode::CONFLICT, ProblemCode::Conflict, "Conflict").detail(detail)
+    }
+
     pub(crate) fn rate_limited(retry_after: u64) -> Self {
         let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, ProblemCode::RateLimited, "Too many requests")
             .detail("wait before asking for another code");

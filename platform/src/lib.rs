@@ -1,5 +1,6 @@
 //! The onego sandbox platform: a real HTTP server with its own SQLite database that plays the provincial
-//! government-service platform — catalog, identity and shared departmental registries.
+//! government-service platform — catalog, identity, shared departmental registries, and the e-licence issuers
+//! with their trust list and status lists.
 //!
 //! The app core talks to it over HTTP exactly as it would to production. It owns its data and rules; it must
 //! never depend on `onego-core`.
@@ -10,12 +11,14 @@ mod db;
 mod error;
 mod profile;
 pub mod seed;
+pub mod wallet;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use onego_protocol::api::LicenceStatusChange;
 use onego_protocol::time::Clock;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -47,6 +50,12 @@ pub struct PlatformConfig {
     pub access_ttl_secs: u64,
     pub refresh_ttl_secs: u64,
     pub clock: Arc<dyn Clock>,
+    /// The base URL clients reach the platform at (issuer identifiers, proof audience, status list URLs);
+    /// `None` means `http://{bound address}`.
+    pub public_url: Option<String>,
+    /// The key staff present as `Authorization: Bearer …`; `None` disables the staff endpoints (403). The
+    /// sandbox key [`wallet::SANDBOX_STAFF_KEY`] is honoured only in dev mode.
+    pub staff_key: Option<String>,
 }
 
 impl std::fmt::Debug for PlatformConfig {
@@ -56,6 +65,7 @@ impl std::fmt::Debug for PlatformConfig {
             .field("data_dir", &self.data_dir)
             .field("catalog_scale", &self.catalog_scale)
             .field("dev_mode", &self.dev_mode)
+            .field("public_url", &self.public_url)
             .finish_non_exhaustive()
     }
 }
@@ -70,6 +80,8 @@ impl Default for PlatformConfig {
             access_ttl_secs: 15 * 60,
             refresh_ttl_secs: 30 * 24 * 3600,
             clock: Arc::new(SystemClock),
+            public_url: None,
+            staff_key: Some(wallet::SANDBOX_STAFF_KEY.to_owned()),
         }
     }
 }
@@ -79,9 +91,15 @@ impl Default for PlatformConfig {
 pub(crate) struct AppState {
     db: Arc<Mutex<rusqlite::Connection>>,
     pub(crate) config: Arc<PlatformConfig>,
+    /// The public base URL, without a trailing `/`.
+    public_url: Arc<str>,
 }
 
 impl AppState {
+    pub(crate) fn public_url(&self) -> String {
+        self.public_url.to_string()
+    }
+
     pub(crate) fn now_ms(&self) -> i64 {
         self.config.clock.now_ms()
     }
@@ -106,10 +124,21 @@ impl AppState {
 #[openapi(
     info(
         title = "onego sandbox platform",
-        description = "Plays the provincial government-service platform: catalog, identity, shared registries.",
+        description = "Plays the provincial government-service platform: catalog, identity, shared registries, \
+                       e-licence issuance, the national trust list and status lists.",
         version = "1"
     ),
-    components(schemas(onego_protocol::api::Problem, onego_protocol::api::ProblemCode)),
+    components(schemas(
+        onego_protocol::api::Problem,
+        onego_protocol::api::ProblemCode,
+        // Payloads of the raw JWTs the wallet endpoints serve (trust list, status list token).
+        onego_protocol::trust::TrustList,
+        onego_protocol::trust::TrustedIssuer,
+        onego_protocol::status_list::StatusListClaims,
+        onego_protocol::status_list::EncodedStatusList,
+        onego_protocol::status_list::StatusReference,
+        onego_protocol::status_list::StatusListIndex,
+    )),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -124,6 +153,15 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        components.add_security_scheme(
+            "staff",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The platform's staff key (sandbox: `sandbox-staff` in dev mode)"))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -135,6 +173,13 @@ fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::token))
         .routes(routes!(profile::me))
         .routes(routes!(profile::profile_of))
+        .routes(routes!(wallet::issuers::trust_list))
+        .routes(routes!(wallet::issuers::issuer_metadata))
+        .routes(routes!(wallet::status::status_list))
+        .routes(routes!(wallet::issuance::licences))
+        .routes(routes!(wallet::issuance::nonce))
+        .routes(routes!(wallet::issuance::credential))
+        .routes(routes!(wallet::staff::set_licence_status))
         .with_state(state)
         .split_for_parts();
     let doc = api.clone();
@@ -158,7 +203,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let Ok(conn) = rusqlite::Connection::open_in_memory() else {
         return ApiDoc::openapi();
     };
-    let state = AppState { db: Arc::new(Mutex::new(conn)), config: Arc::new(PlatformConfig::default()) };
+    let state = AppState {
+        db: Arc::new(Mutex::new(conn)),
+        config: Arc::new(PlatformConfig::default()),
+        public_url: Arc::from("http://127.0.0.1"),
+    };
     router(state).1
 }
 
@@ -215,11 +264,13 @@ impl RunningPlatform {
         let mut conn = conn;
         db::init(&mut conn)?;
         seed::seed_if_empty(&mut conn, &config).map_err(|e| StartError::Seed(e.to_string()))?;
-        let state = AppState { db: Arc::new(Mutex::new(conn)), config: Arc::new(config) };
-        let listener = tokio::net::TcpListener::bind(state.config.addr)
+        let listener = tokio::net::TcpListener::bind(config.addr)
             .await
-            .map_err(|source| StartError::Bind { addr: state.config.addr, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: state.config.addr, source })?;
+            .map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = Arc::from(public_url.trim_end_matches('/'));
+        let state = AppState { db: Arc::new(Mutex::new(conn)), config: Arc::new(config), public_url };
         let (app, _) = router(state.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -314,5 +365,20 @@ impl Staff {
     /// Ids of all live matters, in id order.
     pub async fn matter_ids(&self) -> Result<Vec<String>, ApiError> {
         self.state.db(catalog::matter_ids).await
+    }
+
+    /// Revokes, suspends or reinstates a licence, as `POST /v1/staff/licences/{licence_id}/status` does.
+    /// Revocation is final (a conflict problem afterwards).
+    pub async fn set_licence_status(&self, licence_id: String, change: LicenceStatusChange) -> Result<(), ApiError> {
+        let now = self.state.now_ms() / 1000;
+        self.state
+            .db(move |c| wallet::status::set_status(c, &licence_id, change, "staff action (in process)", now))
+            .await
+    }
+
+    /// `(licence_id, vct)` of the licences held by the person with this phone, and of the companies they
+    /// represent, in licence id order.
+    pub async fn licence_ids_of(&self, phone: String) -> Result<Vec<(String, String)>, ApiError> {
+        self.state.db(move |c| wallet::issuance::licence_ids_of(c, &phone)).await
     }
 }

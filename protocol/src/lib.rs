@@ -9,6 +9,7 @@ pub mod licence;
 pub mod sdjwt;
 pub mod status_list;
 pub mod time;
+pub mod transport;
 pub mod trust;
 
 #[cfg(feature = "ffi")]

@@ -31,6 +31,9 @@ pub struct TrustedIssuer {
     /// `vct`s it may issue.
     pub licence_types: Vec<String>,
     pub jwks: Jwks,
+    /// Where its token status lists are served, so verifiers can fetch them before going offline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status_lists: Vec<String>,
     pub valid_from: i64,
     pub valid_until: i64,
 }
@@ -138,6 +141,7 @@ mod tests {
                 credit_code: "11320000014000113F".into(),
                 licence_types: vec!["urn:cn:licence:resident-id".into()],
                 jwks: Jwks { keys: vec![key.clone()] },
+                status_lists: vec![],
                 valid_from: 0,
                 valid_until: 5_000,
             }],

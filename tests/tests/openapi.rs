@@ -56,16 +56,42 @@ async fn the_document_matches_the_server() {
     let me: Value =
         client.get(format!("{url}/v1/me")).bearer_auth(&token).send().await.expect("me").json().await.expect("json");
     let subject = me["subject"].as_str().expect("subject").to_owned();
+    let licences: Value = client
+        .get(format!("{url}/v1/licences"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("licences")
+        .json()
+        .await
+        .expect("json");
+    let licence_id = licences[0]["licence_id"].as_str().expect("a licence").to_owned();
+    let slug = licences[0]["issuer"].as_str().and_then(|i| i.rsplit('/').next()).expect("issuer slug").to_owned();
 
     let paths = doc["paths"].as_object().expect("paths");
-    let expected = ["/v1/health", "/v1/catalog", "/v1/auth/otp", "/v1/auth/token", "/v1/me", "/v1/profiles/{subject}"];
+    let expected = [
+        "/v1/health",
+        "/v1/catalog",
+        "/v1/auth/otp",
+        "/v1/auth/token",
+        "/v1/me",
+        "/v1/profiles/{subject}",
+        "/v1/trust-list",
+        "/.well-known/jwt-vc-issuer/issuers/{slug}",
+        "/v1/status-lists/{slug}",
+        "/v1/licences",
+        "/v1/credentials/nonce",
+        "/v1/credentials",
+        "/v1/staff/licences/{licence_id}/status",
+    ];
     for p in expected {
         assert!(paths.contains_key(p), "{p} documented");
     }
     let mut checked = 0;
     for (path, ops) in paths {
         for (method, op) in ops.as_object().expect("ops") {
-            let concrete = path.replace("{subject}", &subject);
+            let concrete =
+                path.replace("{subject}", &subject).replace("{slug}", &slug).replace("{licence_id}", &licence_id);
             let documented: Vec<u16> =
                 op["responses"].as_object().expect("responses").keys().filter_map(|k| k.parse().ok()).collect();
             let body = match path.as_str() {
@@ -105,7 +131,7 @@ async fn the_document_matches_the_server() {
             }
         }
     }
-    assert!(checked >= 8, "checked {checked} requests");
+    assert!(checked >= 17, "checked {checked} requests");
 }
 
 #[tokio::test(flavor = "multi_thread")]

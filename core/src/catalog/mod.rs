@@ -9,47 +9,69 @@ use crate::api::{Api, Fetched};
 use crate::error::{CoreError, CoreResult};
 use crate::store::{Store, kv_get, kv_set};
 
-/// What a catalog sync did.
+/// What a catalog sync did. Counts are `i32`, not unsigned, so Kotlin sees a plain `Int`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SyncReport {
     pub version: i64,
     /// The whole catalog was replaced (first sync, or the local copy was too old).
     pub full: bool,
-    pub upserted: u32,
-    pub deleted: u32,
+    pub upserted: i32,
+    pub deleted: i32,
     /// The platform had nothing new (HTTP 304).
     pub not_modified: bool,
 }
 
 /// The locally held catalog version, if any.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct CatalogState {
     pub version: Option<i64>,
-    pub items: u32,
+    pub items: i32,
     pub last_synced_ms: Option<i64>,
 }
 
 /// A matter with everything needed to do it, offline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct MatterGuide {
     pub matter: Matter,
     pub department: Option<Department>,
     pub halls: Vec<ServiceHall>,
-    /// Bundles (一件事) this matter is part of: `(id, name)`.
-    pub in_bundles: Vec<(String, String)>,
+    /// Bundles (一件事) this matter is part of.
+    pub in_bundles: Vec<BundleRef>,
+}
+
+/// A bundle (一件事) named by another entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct BundleRef {
+    pub id: String,
+    pub name: String,
 }
 
 /// A bundle with its member matters, offline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct BundleGuide {
     pub bundle: Bundle,
     /// Member matters in bundle order, with their departments' names.
-    pub members: Vec<(Matter, String)>,
+    pub members: Vec<BundleMemberGuide>,
+}
+
+/// One member matter of a bundle's guide.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct BundleMemberGuide {
+    pub matter: Matter,
+    /// The name of the matter's department; empty when the catalog lacks it.
+    pub department_name: String,
 }
 
 /// The guide of a catalog entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum Guide {
     Matter(Box<MatterGuide>),
     Bundle(Box<BundleGuide>),
@@ -264,7 +286,7 @@ fn apply(tx: &Transaction<'_>, delta: &CatalogDelta) -> CoreResult<SyncReport> {
         .map(ItemRow::matter)
         .chain(delta.bundles.iter().map(ItemRow::bundle))
         .collect::<CoreResult<Vec<_>>>()?;
-    let mut deleted = 0u32;
+    let mut deleted = 0i32;
     if delta.full {
         // Rebuilding the indexes once is far cheaper than indexing row by row.
         for t in FTS {
@@ -291,7 +313,7 @@ fn apply(tx: &Transaction<'_>, delta: &CatalogDelta) -> CoreResult<SyncReport> {
     Ok(SyncReport {
         version: delta.version,
         full: delta.full,
-        upserted: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+        upserted: i32::try_from(rows.len()).unwrap_or(i32::MAX),
         deleted,
         not_modified: false,
     })
@@ -301,7 +323,7 @@ pub(crate) fn state(conn: &Connection) -> CoreResult<CatalogState> {
     let items: i64 = conn.query_row("SELECT count(*) FROM catalog_item", [], |r| r.get(0))?;
     Ok(CatalogState {
         version: kv_get(conn, "catalog_version")?.and_then(|v| v.parse().ok()),
-        items: u32::try_from(items).unwrap_or(u32::MAX),
+        items: i32::try_from(items).unwrap_or(i32::MAX),
         last_synced_ms: kv_get(conn, "catalog_synced_ms")?.and_then(|v| v.parse().ok()),
     })
 }
@@ -324,7 +346,7 @@ pub(crate) fn guide(conn: &Connection, id: &str) -> CoreResult<Guide> {
                 let dept: Option<String> = conn
                     .query_row("SELECT name FROM department WHERE id = ?1", [&matter.department_id], |r| r.get(0))
                     .optional()?;
-                members.push((matter, dept.unwrap_or_default()));
+                members.push(BundleMemberGuide { matter, department_name: dept.unwrap_or_default() });
             }
         }
         return Ok(Guide::Bundle(Box::new(BundleGuide { bundle, members })));
@@ -346,7 +368,7 @@ pub(crate) fn guide(conn: &Connection, id: &str) -> CoreResult<Guide> {
         let body: String = r.get(2)?;
         let b: Bundle = serde_json::from_str(&body)?;
         if b.members.iter().any(|m| m.matter_id == matter.id) {
-            in_bundles.push((r.get(0)?, r.get(1)?));
+            in_bundles.push(BundleRef { id: r.get(0)?, name: r.get(1)? });
         }
     }
     Ok(Guide::Matter(Box::new(MatterGuide { matter, department, halls, in_bundles })))

@@ -16,6 +16,7 @@ const CANDIDATES_PER_TERM: i64 = 400;
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SearchHit {
     pub id: String,
     /// `matter` or `bundle` (一件事).
@@ -24,7 +25,8 @@ pub struct SearchHit {
     pub name_en: String,
     pub category: String,
     pub summary: String,
-    pub score: u32,
+    /// Higher is better; comparable within one search only.
+    pub score: i32,
     /// Why it matched: `name`, `keyword`, `english`, `summary`, or `synonym:<phrase>`.
     pub matched_by: String,
 }
@@ -269,7 +271,7 @@ pub(crate) fn search(conn: &Connection, query: &str, limit: usize) -> CoreResult
             name_en: doc.name_en,
             category: doc.category,
             summary: doc.summary,
-            score: total,
+            score: i32::try_from(total).unwrap_or(i32::MAX),
             matched_by,
         });
     }

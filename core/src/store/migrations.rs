@@ -32,6 +32,37 @@ const STEPS: &[&str] = &[
      CREATE VIRTUAL TABLE item_bi USING fts5 (
          grams, content = 'catalog_item', content_rowid = 'rowid', tokenize = 'unicode61'
      );",
+    // 2: the wallet. The credential (with every personal claim) is sealed; what stays in clear is what the
+    // list screen and status checks need and names no person.
+    "CREATE TABLE licence (
+         id TEXT PRIMARY KEY,
+         vct TEXT NOT NULL,
+         name TEXT NOT NULL,
+         issuer TEXT NOT NULL,
+         issuer_name TEXT NOT NULL,
+         province TEXT NOT NULL,
+         valid_until TEXT NOT NULL,
+         exp INTEGER,
+         status_uri TEXT,
+         status_idx INTEGER,
+         credential BLOB NOT NULL,
+         -- The ID card's age-only form (sealed), small enough for an offline QR code.
+         age_credential BLOB,
+         fetched_ms INTEGER NOT NULL
+     );
+     CREATE TABLE status_list (
+         uri TEXT PRIMARY KEY,
+         token TEXT NOT NULL,
+         fetched_ms INTEGER NOT NULL,
+         ttl_s INTEGER NOT NULL
+     );
+     -- Hash-chained: hash = SHA-256(previous hash ‖ seq ‖ at_ms ‖ sealed entry).
+     CREATE TABLE usage_log (
+         seq INTEGER PRIMARY KEY,
+         at_ms INTEGER NOT NULL,
+         entry BLOB NOT NULL,
+         hash BLOB NOT NULL
+     );",
 ];
 
 /// Brings the schema up to date.

@@ -22,6 +22,7 @@ const DB_FILE: &str = "onego.db";
 
 /// What happened while opening the database.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OpenReport {
     /// The file was unreadable; it was set aside under this name and a new one started.
     pub recovered_from: Option<PathBuf>,
@@ -101,12 +102,12 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
-        let key = secrets.get(keys::DB_KEY.into()).map_err(|e| CoreError::Secret(e.reason))?;
+        let key = secrets.get(keys::DB_KEY.into()).map_err(|e| CoreError::Secret(e.reason().to_owned()))?;
         let key = match key {
             Some(k) => k,
             None => {
                 let k = Sealer::generate_key()?;
-                secrets.set(keys::DB_KEY.into(), k.clone()).map_err(|e| CoreError::Secret(e.reason))?;
+                secrets.set(keys::DB_KEY.into(), k.clone()).map_err(|e| CoreError::Secret(e.reason().to_owned()))?;
                 let dropped = conn.execute("DELETE FROM sealed", [])?;
                 report.key_reset = dropped > 0;
                 k

@@ -1,6 +1,7 @@
-//! Deterministic seed data: the catalog (from `seed/catalog.json`), synthetic matters for benchmarks and the
-//! shared registries of synthetic citizens and businesses.
+//! Deterministic seed data: the catalog (from `seed/catalog.json`), synthetic matters for benchmarks, the
+//! shared registries of synthetic citizens and businesses, and the issuers and e-licences of the wallet.
 
+mod licences;
 mod people;
 pub mod synthetic;
 
@@ -38,6 +39,8 @@ pub enum SeedError {
     Db(#[from] rusqlite::Error),
     #[error("no randomness for the catalog epoch: {0}")]
     Random(String),
+    #[error("wallet: {0}")]
+    Wallet(String),
 }
 
 /// Seeds a new database; an existing one is left as it is.
@@ -77,6 +80,7 @@ pub(crate) fn seed_if_empty(conn: &mut Connection, config: &PlatformConfig) -> R
         }
     }
     people::seed(&tx)?;
+    licences::seed(&tx, config.clock.now_ms())?;
     tx.commit()?;
     Ok(())
 }

@@ -41,10 +41,23 @@ pub struct Proof {
 }
 
 wire! {
+#[derive(Copy, Eq)]
+#[serde(rename_all = "snake_case")]
+/// A purpose-made form of a licence with only a few claims, small enough for an offline QR code.
+pub enum CredentialVariant {
+    /// The ID card's age claims only (`age_over_18`, `age_over_60`): no name, no number, no licence id.
+    Age,
+}
+}
+
+wire! {
 /// `POST /v1/credentials`.
 pub struct CredentialRequest {
     pub licence_id: String,
     pub proof: Proof,
+    /// The full licence when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<CredentialVariant>,
 }
 }
 

@@ -382,8 +382,14 @@ pub fn verify_compact(jws: &str, key: &Jwk) -> Result<VerifiedJws, SdJwtError> {
     Ok(VerifiedJws { header, payload })
 }
 
+/// The header of a compact JWS, **unverified**: only to pick the key (`kid`) that will verify it.
+pub fn peek_header(jws: &str) -> Result<Header, SdJwtError> {
+    let jwt = Jwt::Issuer;
+    CompactParts::split(jws, jwt)?.header(jwt)
+}
+
 /// Builds `b64(header).b64(payload).b64(sign(signing input))`; `sign` returns R‖S.
-pub(crate) fn sign_compact(
+pub fn sign_compact(
     header_json: &[u8],
     payload_json: &[u8],
     sign: impl FnOnce(&[u8]) -> Result<[u8; 64], SdJwtError>,

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Generates the bindings of a built library in uniffi library mode.
+#
+#   bindings/scripts/generate.sh LANGUAGE OUT_DIR [LIBRARY]
+#
+# LANGUAGE is kotlin, python or swift; LIBRARY defaults to target/debug/libonego_ffi.so. The library must be
+# unstripped: uniffi reads the interface from its symbol table (ship the stripped one, generate from this one).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+lang="${1:?language: kotlin, python or swift}"
+out="${2:?output directory}"
+lib="${3:-target/debug/libonego_ffi.so}"
+test -f "$lib" || { echo "no library at $lib: cargo build -p onego-ffi" >&2; exit 1; }
+rm -rf "$out"
+mkdir -p "$out"
+cargo run -q --locked -p uniffi-bindgen -- generate --library "$lib" --language "$lang" --out-dir "$out" \
+    --no-format --config bindings/uniffi.toml >/dev/null

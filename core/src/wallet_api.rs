@@ -1,0 +1,134 @@
+//! The wallet's part of the `Onego` façade.
+
+use std::sync::Arc;
+
+use crate::error::CoreError;
+use crate::wallet::present::{self, PresentRequest, Presentation};
+use crate::wallet::usage::{self, UsageEntry};
+use crate::wallet::verifier::{self, Expectation, Verdict};
+use crate::wallet::{self, LicenceSummary, LicenceView, WalletRefresh, trust};
+use crate::{Onego, OnegoError};
+
+fn random_nonce() -> Result<String, CoreError> {
+    // 96 bits: unguessable within a static QR's 30-second window, and short in the QR.
+    let mut b = [0u8; 12];
+    getrandom::fill(&mut b).map_err(|e| CoreError::Internal(format!("no randomness: {e}")))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+impl Onego {
+    /// Fetches the trust list, the signed-in person's licences (bound to this device's key) and their status.
+    pub async fn refresh_wallet(&self) -> Result<WalletRefresh, OnegoError> {
+        self.run(|i| async move { wallet::refresh(&i.api, &i.session, &i.store, &i.wallet, i.clock.now_ms()).await })
+            .await
+    }
+
+    /// Re-checks the trust list and status lists (cheap; also what a verifier does before going offline).
+    /// Needs no sign-in.
+    pub async fn refresh_licence_status(&self) -> Result<i32, OnegoError> {
+        self.run(|i| async move {
+            let jws = i.api.get_text("v1/trust-list").await?;
+            let w = Arc::clone(&i.wallet);
+            let now_ms = i.clock.now_ms();
+            let list = i.store.run(move |c, _| trust::accept_trust_list(c, &jws, &w.anchor, now_ms)).await?;
+            wallet::refresh_status_lists(&i.api, &i.store, &list, now_ms).await
+        })
+        .await
+    }
+
+    /// The wallet's licences with their status and when it was checked. Offline.
+    pub async fn licences(&self) -> Result<Vec<LicenceSummary>, OnegoError> {
+        self.run(|i| async move {
+            let w = Arc::clone(&i.wallet);
+            let now = i.clock.now_ms();
+            i.store.run(move |c, _| wallet::list(c, &w.anchor, now)).await
+        })
+        .await
+    }
+
+    /// One licence with all its claims. Offline.
+    pub async fn licence(&self, id: String) -> Result<LicenceView, OnegoError> {
+        self.run(move |i| async move {
+            let w = Arc::clone(&i.wallet);
+            let now = i.clock.now_ms();
+            i.store.run(move |c, s| wallet::show(c, s, &w.anchor, &id, now)).await
+        })
+        .await
+    }
+
+    /// 亮证: builds a presentation for a purpose and logs the use. Offline.
+    pub async fn present(&self, request: PresentRequest) -> Result<Presentation, OnegoError> {
+        self.run(move |i| async move {
+            let now = i.clock.now_ms();
+            let wallet = Arc::clone(&i.wallet);
+            let secrets = Arc::clone(&i.secrets);
+            i.store
+                .run(move |c, s| {
+                    let id = request.licence_id.clone();
+                    let (vct, name): (String, String) = c
+                        .query_row("SELECT vct, name FROM licence WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .map_err(|_| CoreError::NotFound(format!("licence {id}")))?;
+                    let full = wallet::credential(c, s, &id)?;
+                    let available = present::available_claims(&full)?;
+                    let chosen = present::choose_claims(&request, &vct, &available)?;
+                    // An age check that needs nothing more uses the ID card's small age-only form.
+                    let only_age = |claims: &[String]| claims.iter().all(|c| c.starts_with("age_over_"));
+                    let credential = match wallet::age_credential(c, s, &id)? {
+                        Some(age) if only_age(&chosen) && only_age(&present::available_claims(&age)?) => age,
+                        _ => full,
+                    };
+                    let p = present::build(&credential, &chosen, &request, &wallet.signer, now, random_nonce)?;
+                    let tx = c.transaction()?;
+                    usage::append(
+                        &tx,
+                        s,
+                        secrets.as_ref(),
+                        UsageEntry {
+                            seq: 0,
+                            at_ms: now,
+                            licence_id: id,
+                            licence_name: name,
+                            kind: "shown".into(),
+                            purpose: request.purpose.names().0.into(),
+                            recipient: p.aud.clone(),
+                            claims: p.disclosed.clone(),
+                        },
+                    )?;
+                    tx.commit()?;
+                    Ok(p)
+                })
+                .await
+        })
+        .await
+    }
+
+    /// Verifier mode: checks a scanned presentation offline against the cached trust and status lists.
+    pub async fn verify_presentation(
+        &self,
+        text: String,
+        aud: Option<String>,
+        nonce: Option<String>,
+    ) -> Result<Verdict, OnegoError> {
+        self.run(move |i| async move {
+            let w = Arc::clone(&i.wallet);
+            let now = i.clock.now_ms();
+            i.store
+                .run(move |c, _| {
+                    let list = trust::cached_trust_list(c, &w.anchor)?;
+                    let trust = list.as_ref().map(verifier::Trust::List);
+                    verifier::verify_presentation(Some(c), trust, &text, &Expectation { aud, nonce }, now)
+                })
+                .await
+        })
+        .await
+    }
+
+    /// 用证记录: every use of a licence, oldest first; fails if the log was tampered with. Offline.
+    pub async fn usage_log(&self) -> Result<Vec<UsageEntry>, OnegoError> {
+        self.run(|i| async move {
+            let secrets = Arc::clone(&i.secrets);
+            i.store.run(move |c, s| usage::read(c, s, secrets.as_ref())).await
+        })
+        .await
+    }
+}
