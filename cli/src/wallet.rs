@@ -29,6 +29,8 @@ pub(crate) enum WalletCommand {
     },
     /// 用证记录: every use of a licence (checked for tampering).
     Log,
+    /// Writes the cached trust list (a JWS) to a file, for `onego verify --trust`.
+    ExportTrust { file: std::path::PathBuf },
 }
 
 pub(crate) fn state_text(s: LicenceState) -> &'static str {
@@ -126,6 +128,15 @@ pub(crate) async fn run(app: &Onego, cmd: WalletCommand, json: bool) -> Result<(
                     None => println!("(too long for one QR code: {} bytes)", p.bytes),
                 }
                 println!("{}", p.text);
+            });
+        }
+        WalletCommand::ExportTrust { file } => {
+            let jws = app.trust_list_jws().await?.ok_or_else(|| OnegoError::NotFound {
+                message: "还没有信任列表，请先刷新证照 / no trust list yet: run wallet refresh first".into(),
+            })?;
+            std::fs::write(&file, jws).map_err(|e| OnegoError::Storage { message: e.to_string() })?;
+            crate::app::print(json, &serde_json::json!({ "written": file }), |_| {
+                println!("written {}", file.display())
             });
         }
         WalletCommand::Log => {

@@ -66,3 +66,67 @@ fn app_commands_drive_the_core_and_work_offline() {
     let (code, out) = app(data.path(), &url, &["guide", "no-such-matter"]);
     assert_eq!((code, out["error"].as_str()), (2, Some("not_found")));
 }
+
+#[test]
+fn wallet_commands_and_the_offline_verifier() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("rt");
+    let platform = rt.block_on(RunningPlatform::start(PlatformConfig::default())).expect("platform");
+    let url = platform.url();
+    let data = tempfile::tempdir().expect("dir");
+    let (code, _) = app(data.path(), &url, &["login", "--phone", "13800000001", "--code", "123456"]);
+    assert_eq!(code, 0);
+    let (code, out) = app(data.path(), &url, &["wallet", "refresh"]);
+    assert_eq!(code, 0, "{out}");
+    let (_, list) = app(data.path(), &url, &["wallet", "list"]);
+    let card = list
+        .as_array()
+        .expect("licences")
+        .iter()
+        .find(|l| l["vct"] == "urn:cn:licence:resident-id")
+        .expect("an ID card")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let (code, shown) = app(data.path(), &url, &["wallet", "present", &card, "--purpose", "identity-check"]);
+    assert_eq!(code, 0, "{shown}");
+    assert_eq!(shown["disclosed"], serde_json::json!(["name", "id_number"]));
+    let text = shown["text"].as_str().expect("text").to_owned();
+    let trust = data.path().join("trust.jws");
+    let (code, _) = app(data.path(), &url, &["wallet", "export-trust", trust.to_str().expect("path")]);
+    assert_eq!(code, 0);
+    rt.block_on(platform.shutdown());
+
+    // Stand-alone, offline: valid now, stale a minute later (`--at`), refused without any trust.
+    let verify = |extra: &[&str]| {
+        let out = onego().arg("verify").arg(&text).args(extra).arg("--json").output().expect("run");
+        (out.status.code(), serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null))
+    };
+    let (code, v) = verify(&["--trust", trust.to_str().expect("path")]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["issuer_name"], "浙江省公安厅");
+    let later =
+        (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("now").as_secs() + 60).to_string();
+    let (code, v) = verify(&["--trust", trust.to_str().expect("path"), "--at", &later]);
+    assert_eq!((code, v["reason_code"].as_str()), (Some(1), Some("kb_stale")));
+    let (code, v) = verify(&[]);
+    assert_eq!((code, v["reason_code"].as_str()), (Some(1), Some("no_trust_list")));
+
+    // An issuer's JWKS trusted explicitly (as for a credential from outside the trust list).
+    let anchor: Value = serde_json::from_str(onego_core::SANDBOX_TRUST_ANCHOR).expect("anchor");
+    let anchor = onego_protocol::sdjwt::Jwk::from_json(&anchor).expect("jwk");
+    let list = onego_protocol::trust::TrustList::verify(&std::fs::read_to_string(&trust).expect("read"), &anchor)
+        .expect("trust list");
+    let zj = list.issuers.iter().find(|i| i.name == "浙江省公安厅").expect("issuer");
+    let jwks = data.path().join("jwks.json");
+    std::fs::write(&jwks, serde_json::to_vec(&zj.jwks).expect("json")).expect("write");
+    let (code, v) = verify(&["--issuer-jwks", jwks.to_str().expect("path")]);
+    assert_eq!(code, Some(0), "{v}");
+    let other = list.issuers.iter().find(|i| i.name == "江苏省公安厅").expect("issuer");
+    std::fs::write(&jwks, serde_json::to_vec(&other.jwks).expect("json")).expect("write");
+    let (code, v) = verify(&["--issuer-jwks", jwks.to_str().expect("path")]);
+    assert_eq!((code, v["reason_code"].as_str()), (Some(1), Some("issuer_key")), "{v}");
+
+    let (code, log) = app(data.path(), &url, &["wallet", "log"]);
+    assert_eq!(code, 0);
+    assert_eq!(log.as_array().map(Vec::len), Some(1), "one presentation, one log entry");
+}

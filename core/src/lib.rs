@@ -28,7 +28,7 @@ pub use onego_protocol::api::{AccountKind, Profile};
 pub use onego_protocol::time::Clock;
 pub use secrets::{MemorySecretStore, SecretStore, SecretStoreError};
 pub use store::OpenReport;
-pub use wallet::present::{PresentRequest, Presentation, Purpose, QrMatrix};
+pub use wallet::present::{OnlinePresentation, PresentRequest, Presentation, Purpose, QrMatrix};
 pub use wallet::usage::UsageEntry;
 pub use wallet::verifier::{Expectation, Verdict, verify_standalone};
 pub use wallet::{

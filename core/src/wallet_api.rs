@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::error::CoreError;
-use crate::wallet::present::{self, PresentRequest, Presentation};
+use crate::wallet::present::{self, OnlinePresentation, PresentRequest, Presentation};
 use crate::wallet::usage::{self, UsageEntry};
 use crate::wallet::verifier::{self, Expectation, Verdict};
 use crate::wallet::{self, LicenceSummary, LicenceView, WalletRefresh, trust};
@@ -121,6 +121,44 @@ impl Onego {
                 .await
         })
         .await
+    }
+
+    /// Online QR mode: the presentation is parked on the platform and the QR carries only a one-time code.
+    pub async fn present_online(&self, request: PresentRequest) -> Result<OnlinePresentation, OnegoError> {
+        let shown = self.present(request).await?;
+        self.run(move |i| async move {
+            let upload = onego_protocol::api::PresentationUpload { presentation: shown.text };
+            let parked: onego_protocol::api::PresentationCode = i.session.post("v1/presentations", &upload).await?;
+            let qr_text = format!("{}{}", present::ONLINE_PREFIX, parked.code);
+            let expires = i.clock.now_ms() + i64::try_from(parked.expires_in).unwrap_or(0) * 1000;
+            Ok(OnlinePresentation {
+                qr: present::qr(&qr_text).ok(),
+                code: parked.code,
+                qr_text,
+                disclosed: shown.disclosed,
+                expires_at_ms: expires.min(shown.expires_at_ms),
+            })
+        })
+        .await
+    }
+
+    /// Verifier mode for an online QR (`ONEGO-P:<code>`): fetches the presentation once, then checks it as
+    /// an offline one.
+    pub async fn verify_code(&self, qr_text: String) -> Result<Verdict, OnegoError> {
+        let code = qr_text.trim().trim_start_matches(present::ONLINE_PREFIX).to_ascii_uppercase();
+        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(CoreError::Validation { field: "code".into(), detail: "not a onego QR code".into() }
+                .public(self.locale()));
+        }
+        let resolved: onego_protocol::api::ResolvedPresentation = self
+            .run(move |i| async move { i.api.get(&format!("v1/presentations/{code}"), None).await })
+            .await?;
+        self.verify_presentation(resolved.presentation, None, None).await
+    }
+
+    /// The cached trust list as signed by the national anchor (a JWS), for stand-alone verifiers.
+    pub async fn trust_list_jws(&self) -> Result<Option<String>, OnegoError> {
+        self.run(|i| async move { i.store.run(|c, _| Ok(crate::store::kv_get(c, "trust_list")?)).await }).await
     }
 
     /// 用证记录: every use of a licence, oldest first; fails if the log was tampered with. Offline.

@@ -156,6 +156,12 @@ CREATE TABLE issued_credential (
     at INTEGER NOT NULL
 );
 CREATE INDEX issued_credential_by_licence ON issued_credential (licence_id);
+-- Online QR mode: a presentation parked under a short code, resolvable once within its window.
+CREATE TABLE presentation_code (
+    code TEXT PRIMARY KEY,
+    presentation TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
 ";
 
 /// Applies pragmas and creates the schema on a new database.

@@ -180,6 +180,8 @@ fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(wallet::issuance::nonce))
         .routes(routes!(wallet::issuance::credential))
         .routes(routes!(wallet::staff::set_licence_status))
+        .routes(routes!(wallet::exchange::upload))
+        .routes(routes!(wallet::exchange::resolve))
         .with_state(state)
         .split_for_parts();
     let doc = api.clone();

@@ -205,3 +205,22 @@ async fn qr_sizes_for_every_seeded_licence_and_purpose() {
     assert!(rows.iter().all(|r| r.5 > 0), "every presentation fits one QR code (version ≤ 40)");
     assert!(rows.iter().any(|r| r.0 == licence::BUSINESS), "the business licence was measured");
 }
+
+/// Online QR mode: a short one-time code that the platform resolves once, within the window.
+#[tokio::test(flavor = "multi_thread")]
+async fn online_mode_uses_a_one_time_code() {
+    let platform = platform().await;
+    let holder = signed_in(&platform.url(), CITIZEN).await;
+    holder.app.refresh_wallet().await.expect("refresh");
+    let verifier = phone(&platform.url());
+    verifier.app.refresh_licence_status().await.expect("a verifier needs no sign-in to fetch trust and status");
+    let card = id_card(&holder).await;
+    let online = holder.app.present_online(request(&card.id, Purpose::IdentityCheck)).await.expect("online");
+    assert!(online.qr_text.starts_with("ONEGO-P:") && online.qr_text.len() <= 20, "{}", online.qr_text);
+    assert!(online.qr.as_ref().is_some_and(|q| q.version <= 2), "a tiny QR");
+    let verdict = verifier.app.verify_code(online.qr_text.clone()).await.expect("resolve");
+    assert!(verdict.valid, "{verdict:#?}");
+    assert!(verdict.claims.iter().any(|c| c.name == "id_number"));
+    let again = verifier.app.verify_code(online.qr_text).await.expect_err("one time only");
+    assert!(matches!(again, onego_core::OnegoError::NotFound { .. }), "{again:?}");
+}

@@ -254,3 +254,18 @@ pub(crate) fn build(
         bytes,
     })
 }
+
+/// What an online-mode QR carries: this prefix and the platform's one-time code.
+pub const ONLINE_PREFIX: &str = "ONEGO-P:";
+
+/// A presentation parked on the platform under a one-time code (online QR mode).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct OnlinePresentation {
+    pub code: String,
+    /// `ONEGO-P:<code>`: short enough for any scanner.
+    pub qr_text: String,
+    pub qr: Option<QrMatrix>,
+    pub disclosed: Vec<String>,
+    pub expires_at_ms: i64,
+}

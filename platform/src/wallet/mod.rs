@@ -7,10 +7,12 @@
 //! - `GET /v1/licences`, `POST /v1/credentials/nonce`, `POST /v1/credentials`: issuance in the spirit of
 //!   OpenID4VCI (a proof-of-possession JWT over a fresh single-use `c_nonce`).
 //! - `POST /v1/staff/licences/{licence_id}/status`: revoke, suspend or reinstate (staff key).
+//! - `POST /v1/presentations`, `GET /v1/presentations/{code}`: online QR mode (a one-time short code).
 //!
 //! Issuers are stored by slug; their identifiers are `{public_url}/issuers/{slug}`, derived per request from
 //! the platform's public base URL, which is known only once the server is bound.
 
+pub(crate) mod exchange;
 pub(crate) mod issuance;
 pub(crate) mod issuers;
 pub(crate) mod staff;

@@ -95,3 +95,26 @@ pub struct IssuerMetadata {
     pub jwks: crate::trust::Jwks,
 }
 }
+
+wire! {
+/// `POST /v1/presentations`: hand a presentation to the platform for a short one-time code (online QR mode,
+/// for old scanners and dense screens).
+pub struct PresentationUpload {
+    pub presentation: String,
+}
+}
+
+wire! {
+pub struct PresentationCode {
+    /// 8 characters of the QR alphanumeric set; resolvable once, until `expires_in` runs out.
+    pub code: String,
+    pub expires_in: u64,
+}
+}
+
+wire! {
+/// `GET /v1/presentations/{code}`.
+pub struct ResolvedPresentation {
+    pub presentation: String,
+}
+}
