@@ -60,3 +60,40 @@ async fn a_lost_key_drops_sealed_data_instead_of_failing() {
     assert!(app.profile().await.is_err(), "nothing readable is left");
     assert!(app.refresh_profile().await.is_ok(), "the profile comes back from the platform");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn corruption_met_while_running_is_checked_and_recovered_at_the_next_start() {
+    let platform = platform().await;
+    let url = platform.url();
+    let p = phone(&url);
+    p.app.sync_catalog().await.expect("sync");
+    drop(p.app);
+    // Damage pages deep inside the file (the header stays intact, so opening alone does not notice).
+    let db = p.dir.path().join("onego.db");
+    let _ = std::fs::remove_file(p.dir.path().join("onego.db-wal"));
+    let mut bytes = std::fs::read(&db).expect("db");
+    let len = bytes.len();
+    for b in bytes.iter_mut().skip(len / 4).take(len / 2) {
+        *b = 0x5A;
+    }
+    std::fs::write(&db, &bytes).expect("corrupt");
+
+    let app = reopen(p.dir.path(), &p.secrets, &url);
+    assert!(app.open_report().recovered_from.is_none(), "a cheap open does not read every page");
+    let mut met = false;
+    for q in ["社保", "生孩子", "公积金", "social security", "证"] {
+        if app.search(q.into(), 50).await.is_err() {
+            met = true;
+        }
+    }
+    met |= app.catalog_state().await.is_err();
+    assert!(met, "reading damaged pages reports an error instead of wrong results");
+    assert!(p.dir.path().join("onego.db.check").exists(), "the next start is asked for a full check");
+    drop(app);
+
+    let app = reopen(p.dir.path(), &p.secrets, &url);
+    assert!(app.open_report().recovered_from.is_some(), "the full check found the damage and set the file aside");
+    assert!(!p.dir.path().join("onego.db.check").exists());
+    app.sync_catalog().await.expect("sync again");
+    assert!(!app.search("社保".into(), 5).await.expect("search").is_empty());
+}

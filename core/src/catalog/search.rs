@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::Connection;
 
 use crate::error::CoreResult;
 
@@ -159,7 +159,7 @@ struct Doc {
 ///
 /// The best field counts in full and every other matching field adds a third of its score, so a matter
 /// named for the word and also tagged with it outranks one that merely mentions it.
-fn score_term(doc: &Doc, name: &str, name_en: &str, t: &str) -> (u32, &'static str) {
+fn score_term(doc: &Doc, name: &str, name_en: &str, summary: &str, t: &str) -> (u32, &'static str) {
     let name_score = if name == t {
         100
     } else if name.starts_with(t) {
@@ -193,7 +193,7 @@ fn score_term(doc: &Doc, name: &str, name_en: &str, t: &str) -> (u32, &'static s
     } else {
         0
     };
-    let summary_score = if doc.summary.to_lowercase().contains(t) { 10 } else { 0 };
+    let summary_score = if summary.contains(t) { 10 } else { 0 };
     let fields =
         [(name_score, "name"), (keyword_score, "keyword"), (english_score, "english"), (summary_score, "summary")];
     let Some(&(best, why)) = fields.iter().max_by_key(|(s, _)| *s) else { return (0, "") };
@@ -219,14 +219,14 @@ pub(crate) fn search(conn: &Connection, query: &str, limit: usize) -> CoreResult
     if rowids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rowids.into_iter().collect();
-    let mut docs = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let mut stmt = conn.prepare(&format!(
-            "SELECT id, kind, name, name_en, category, keywords, summary FROM catalog_item WHERE rowid IN ({marks})"
-        ))?;
-        let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
+    // One cached statement for any number of candidates (json_each), rather than an `IN (?, ?, …)` per size.
+    let ids = serde_json::to_string(&rowids.into_iter().collect::<Vec<i64>>())?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, name, name_en, category, keywords, summary FROM catalog_item
+         WHERE rowid IN (SELECT value FROM json_each(?1))",
+    )?;
+    let docs = stmt
+        .query_map([ids], |r| {
             Ok(Doc {
                 id: r.get(0)?,
                 kind: r.get(1)?,
@@ -236,19 +236,19 @@ pub(crate) fn search(conn: &Connection, query: &str, limit: usize) -> CoreResult
                 keywords: r.get(5)?,
                 summary: r.get(6)?,
             })
-        })?;
-        for d in rows {
-            docs.push(d?);
-        }
-    }
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let latin = terms.iter().any(|t| t.text.bytes().any(|b| b.is_ascii_alphabetic()));
     let mut hits: Vec<SearchHit> = Vec::new();
     for doc in docs {
         let name = doc.name.to_lowercase();
         let name_en = doc.name_en.to_lowercase();
+        // Chinese has no case: lower-case the long summary only when a term could need it, and once per doc.
+        let summary = if latin { std::borrow::Cow::Owned(doc.summary.to_lowercase()) } else { (&doc.summary).into() };
         let mut total = 0u32;
         let mut why: HashMap<u32, String> = HashMap::new();
         for t in &terms {
-            let (s, w) = score_term(&doc, &name, &name_en, &t.text);
+            let (s, w) = score_term(&doc, &name, &name_en, &summary, &t.text);
             if s > 0 {
                 let weighted = s * t.weight;
                 total += weighted;
