@@ -130,3 +130,19 @@ fn wallet_commands_and_the_offline_verifier() {
     assert_eq!(code, 0);
     assert_eq!(log.as_array().map(Vec::len), Some(1), "one presentation, one log entry");
 }
+
+#[test]
+fn staff_commands_change_a_licence_status_over_http() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("rt");
+    let platform = rt.block_on(RunningPlatform::start(PlatformConfig::default())).expect("platform");
+    let url = platform.url();
+    let ids = rt.block_on(platform.staff().licence_ids_of("13800000002".into())).expect("licences");
+    let (driving, _) = ids.iter().find(|(_, vct)| vct == "urn:cn:licence:driving").expect("张伟 drives").clone();
+    let staff = |args: &[&str]| onego().args(["staff", "--platform", &url]).args(args).output().expect("run");
+    assert_eq!(staff(&["suspend", &driving, "--reason", "记分满12分"]).status.code(), Some(0));
+    assert_eq!(staff(&["reinstate", &driving]).status.code(), Some(0));
+    assert_eq!(staff(&["revoke", &driving]).status.code(), Some(0));
+    assert_eq!(staff(&["reinstate", &driving]).status.code(), Some(1), "revocation is final");
+    assert_eq!(staff(&["--key", "wrong", "suspend", &driving]).status.code(), Some(1));
+    assert_eq!(staff(&["revoke", "not-a-licence-id"]).status.code(), Some(2));
+}

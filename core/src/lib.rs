@@ -15,6 +15,7 @@ mod session;
 mod store;
 pub mod wallet;
 mod wallet_api;
+pub use wallet_api::PresentingSession;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

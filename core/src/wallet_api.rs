@@ -58,6 +58,16 @@ impl Onego {
 
     /// 亮证: builds a presentation for a purpose and logs the use. Offline.
     pub async fn present(&self, request: PresentRequest) -> Result<Presentation, OnegoError> {
+        self.build_presentation(request, true).await
+    }
+
+    /// 亮证 on screen: a presentation that renews itself before its window ends. The use is logged once.
+    pub async fn start_presenting(&self, request: PresentRequest) -> Result<Arc<PresentingSession>, OnegoError> {
+        let first = self.build_presentation(request.clone(), true).await?;
+        Ok(Arc::new(PresentingSession { app: self.clone(), request, current: tokio::sync::Mutex::new(first) }))
+    }
+
+    async fn build_presentation(&self, request: PresentRequest, log: bool) -> Result<Presentation, OnegoError> {
         self.run(move |i| async move {
             let now = i.clock.now_ms();
             let wallet = Arc::clone(&i.wallet);
@@ -78,6 +88,9 @@ impl Onego {
                         _ => full,
                     };
                     let p = present::build(&credential, &chosen, &request, &wallet.signer, now, random_nonce)?;
+                    if !log {
+                        return Ok(p);
+                    }
                     let tx = c.transaction()?;
                     usage::append(
                         &tx,
@@ -150,9 +163,8 @@ impl Onego {
             return Err(CoreError::Validation { field: "code".into(), detail: "not a onego QR code".into() }
                 .public(self.locale()));
         }
-        let resolved: onego_protocol::api::ResolvedPresentation = self
-            .run(move |i| async move { i.api.get(&format!("v1/presentations/{code}"), None).await })
-            .await?;
+        let resolved: onego_protocol::api::ResolvedPresentation =
+            self.run(move |i| async move { i.api.get(&format!("v1/presentations/{code}"), None).await }).await?;
         self.verify_presentation(resolved.presentation, None, None).await
     }
 
@@ -168,5 +180,33 @@ impl Onego {
             i.store.run(move |c, s| usage::read(c, s, secrets.as_ref())).await
         })
         .await
+    }
+}
+
+/// Renew a shown QR this long before its window ends, so a scanner never reads an expired one.
+const RENEW_BEFORE_MS: i64 = 5_000;
+
+/// A licence being shown: [`PresentingSession::current`] always returns a presentation a verifier will accept.
+pub struct PresentingSession {
+    app: Onego,
+    request: PresentRequest,
+    current: tokio::sync::Mutex<Presentation>,
+}
+
+impl std::fmt::Debug for PresentingSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PresentingSession(..)")
+    }
+}
+
+impl PresentingSession {
+    /// The presentation to show now; a new one (new KB-JWT, same claims) when the old is about to expire.
+    pub async fn current(&self) -> Result<Presentation, OnegoError> {
+        let mut current = self.current.lock().await;
+        let now = self.app.inner.clock.now_ms();
+        if now + RENEW_BEFORE_MS >= current.expires_at_ms && self.request.nonce.is_none() {
+            *current = self.app.build_presentation(self.request.clone(), false).await?;
+        }
+        Ok(current.clone())
     }
 }

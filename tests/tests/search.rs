@@ -59,6 +59,9 @@ async fn single_characters_english_and_noise() {
     assert!(!hits.is_empty(), "full-width Latin is folded");
     assert!(top(&p, "？？？").await.is_empty());
     assert!(top(&p, "量子纠缠").await.is_empty(), "no false matches");
+    // Not a substring of any name, but every pair of it is: 居民身份证申领、换领、补领 comes first.
+    let hits = top(&p, "居民身份证换领").await;
+    assert_eq!(hits.first().map(|h| h.id.as_str()), Some("zj-gaj-id-card"), "{hits:#?}");
     // FTS syntax and SQL in the query are just text.
     for hostile in ["\"", "社保\" OR \"", "'; DROP TABLE catalog_item; --", "NEAR(a b)", "*", "%_"] {
         let _ = top(&p, hostile).await;

@@ -121,6 +121,21 @@ async fn a_presentation_discloses_only_what_the_purpose_needs_and_expires() {
     assert_eq!(log[0].claims, ["age_over_18"]);
     assert_eq!(log[1].recipient, "urn:hotel:west-lake");
 
+    // On screen, the QR renews itself before its window ends; the use is logged once.
+    let session = p.app.start_presenting(request(&card.id, Purpose::AgeCheck)).await.expect("start");
+    let first = session.current().await.expect("current");
+    clock.advance_secs(10);
+    assert_eq!(session.current().await.expect("same").text, first.text, "not renewed needlessly");
+    clock.advance_secs(16);
+    let renewed = session.current().await.expect("renewed");
+    assert_ne!(renewed.text, first.text);
+    assert!(renewed.expires_at_ms > first.expires_at_ms);
+    clock.advance_secs(20);
+    let shown_late = session.current().await.expect("renewed again");
+    let v = p.app.verify_presentation(shown_late.qr_text, None, None).await.expect("verify");
+    assert!(v.valid, "a QR read from the session is always acceptable: {v:#?}");
+    assert_eq!(p.app.usage_log().await.expect("log").len(), 3, "one entry for the whole session");
+
     // A purpose that does not fit the licence is refused plainly.
     let err = p.app.present(request(&card.id, Purpose::BusinessLicenceCheck)).await.expect_err("wrong purpose");
     assert!(matches!(err, onego_core::OnegoError::Validation { .. }));

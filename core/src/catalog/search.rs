@@ -217,6 +217,19 @@ pub(crate) fn search(conn: &Connection, query: &str, limit: usize) -> CoreResult
         candidates(conn, &t.text, &mut rowids)?;
     }
     if rowids.is_empty() {
+        // No matter contains the phrase whole (居民身份证换领 vs 居民身份证申领、换领、补领): fall back to its
+        // character pairs, so the documents covering most of them rank first.
+        let pairs = grams(&[&q]);
+        terms = pairs
+            .split(' ')
+            .filter(|g| !g.is_empty())
+            .map(|g| Term { text: g.to_owned(), weight: 1, via: None })
+            .collect();
+        for t in &terms {
+            candidates(conn, &t.text, &mut rowids)?;
+        }
+    }
+    if rowids.is_empty() {
         return Ok(Vec::new());
     }
     // One cached statement for any number of candidates (json_each), rather than an `IN (?, ?, …)` per size.
