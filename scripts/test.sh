@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test of the project. Needs: the Rust toolchain, python3 with the packages in scripts/requirements-test.txt
+# Every test of the project. Needs: the Rust toolchain, Java 17+ and Maven (the binding tests fetch from Maven
+# Central on first use), python3 with the packages in scripts/requirements-test.txt
 # (`.ci/run` installs them). Tests start their own sandbox platforms on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,3 +18,6 @@ echo "== OpenAPI document validates as OpenAPI 3"
 mkdir -p target
 cargo run -q --locked -p onego -- openapi > target/openapi.json
 python3 -m openapi_spec_validator target/openapi.json
+
+echo "== Bindings: Kotlin (JVM, Maven) and Python against the real library and platform; Swift freshness"
+bash bindings/scripts/test-bindings.sh

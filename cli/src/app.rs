@@ -71,6 +71,8 @@ enum AppCommand {
         #[command(subcommand)]
         command: crate::wallet::WalletCommand,
     },
+    /// A screen's view model as a phone shell receives it, with its ageing-friendly (适老化) audit.
+    Screen(crate::screen::ScreenArgs),
 }
 
 pub(crate) fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T)) {
@@ -190,6 +192,7 @@ async fn command(app: &Onego, command: AppCommand, json: bool) -> Result<(), One
             });
         }
         AppCommand::Wallet { command } => crate::wallet::run(app, command, json).await?,
+        AppCommand::Screen(args) => crate::screen::run(app, args, json).await?,
         AppCommand::Status => {
             let state = app.catalog_state().await?;
             let who = app.signed_in()?;

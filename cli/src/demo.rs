@@ -172,6 +172,7 @@ pub(crate) async fn run() -> ExitCode {
 
     let shown_elsewhere = wallet_steps(&mut t, &app, &platform).await;
 
+    elder_steps(&mut t, &app).await;
     platform.shutdown().await;
     if let Some(text) = shown_elsewhere {
         t.step(
@@ -315,4 +316,41 @@ async fn wallet_steps(t: &mut Transcript, app: &Onego, platform: &RunningPlatfor
         Ok(phone.present(req).await.map_err(e2s)?.text)
     })
     .await
+}
+
+/// 长辈版: the phone switched to elder mode, its home screen, and the ageing-friendly audit of every screen as
+/// this citizen's data fills it. A step fails on any violation.
+async fn elder_steps(t: &mut Transcript, app: &Onego) {
+    use onego_core::{ScreenName, ScreenOptions, Setting, audit};
+    t.step("切换到长辈版：首页与适老化检查 / elder mode: the home screen and its audit", async {
+        let settings = app.set_setting(Setting::ElderMode { on: true }).await.map_err(e2s)?;
+        println!("   长辈版已开启 / elder mode on (voice read-out: {})", settings.voice_read_out);
+        let home = app.screen(ScreenName::Home, ScreenOptions::default()).await.map_err(e2s)?;
+        let violations = audit(&home);
+        crate::screen::print_screen(&home, &violations);
+        if violations.is_empty() { Ok(()) } else { Err(format!("{} violation(s) on the elder home", violations.len())) }
+    })
+    .await;
+    t.step("长辈版每个页面都通过适老化检查 / every screen passes the audit in elder mode", async {
+        let card = app.licences().await.map_err(e2s)?.into_iter().next().map(|l| l.id);
+        let (mut failed, mut count, mut total) = (Vec::new(), 0, 0);
+        for name in ScreenName::ALL {
+            let id = match name {
+                ScreenName::Guide | ScreenName::BundleWizard | ScreenName::Plan => Some("bundle-birth".to_owned()),
+                ScreenName::Licence | ScreenName::Present => card.clone(),
+                _ => None,
+            };
+            let opts = ScreenOptions { id, query: Some("退休".into()), step: 1, ..ScreenOptions::default() };
+            let screen = app.screen(name, opts).await.map_err(e2s)?;
+            let v = audit(&screen);
+            count += 1;
+            total += v.len();
+            if !v.is_empty() {
+                failed.push(format!("{}: {} violation(s)", name.key(), v.len()));
+            }
+        }
+        println!("   {count} screens built from this phone's data in 长辈版: {total} violation(s)");
+        if failed.is_empty() { Ok(()) } else { Err(failed.join("; ")) }
+    })
+    .await;
 }

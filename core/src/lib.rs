@@ -10,6 +10,8 @@ mod error;
 #[cfg(feature = "ffi")]
 pub mod ffi;
 pub mod i18n;
+pub mod screens;
+mod screens_api;
 mod secrets;
 mod session;
 mod store;
@@ -27,6 +29,9 @@ pub use error::OnegoError;
 pub use i18n::Locale;
 pub use onego_protocol::api::{AccountKind, Profile};
 pub use onego_protocol::time::Clock;
+pub use screens::{
+    Element, Intent, Role, Screen, ScreenName, ScreenOptions, ScreenState, Setting, Settings, Violation, audit,
+};
 pub use secrets::{MemorySecretStore, SecretStore, SecretStoreError};
 pub use store::OpenReport;
 pub use wallet::present::{OnlinePresentation, PresentRequest, Presentation, Purpose, QrMatrix};

@@ -379,6 +379,21 @@ uint64_t uniffi_onego_core_fn_method_onego_sync_catalog(uint64_t ptr
 RustBuffer uniffi_onego_core_fn_method_onego_open_report(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SCREEN
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SCREEN
+uint64_t uniffi_onego_core_fn_method_onego_screen(uint64_t ptr, RustBuffer name, RustBuffer opts
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SET_SETTING
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SET_SETTING
+uint64_t uniffi_onego_core_fn_method_onego_set_setting(uint64_t ptr, RustBuffer setting
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SETTINGS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SETTINGS
+uint64_t uniffi_onego_core_fn_method_onego_settings(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_SECRETSTORE
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_SECRETSTORE
 uint64_t uniffi_onego_core_fn_clone_secretstore(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -769,6 +784,24 @@ uint16_t uniffi_onego_core_checksum_method_onego_sync_catalog(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_OPEN_REPORT
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_OPEN_REPORT
 uint16_t uniffi_onego_core_checksum_method_onego_open_report(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SCREEN
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SCREEN
+uint16_t uniffi_onego_core_checksum_method_onego_screen(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SET_SETTING
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SET_SETTING
+uint16_t uniffi_onego_core_checksum_method_onego_set_setting(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SETTINGS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SETTINGS
+uint16_t uniffi_onego_core_checksum_method_onego_settings(void
     
 );
 #endif

@@ -2,8 +2,9 @@
 
 pub(crate) mod search;
 
-use onego_protocol::api::{Bundle, CatalogDelta, Department, Matter, ServiceHall};
+use onego_protocol::api::{Bundle, Department, Matter, ServiceHall, Synonym};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::value::RawValue;
 
 use crate::api::{Api, Fetched};
 use crate::error::{CoreError, CoreResult};
@@ -89,7 +90,7 @@ pub(crate) async fn sync(api: &Api, store: &Store, now_ms: i64) -> CoreResult<Sy
     if let (Some(e), Some(v)) = (&epoch, version) {
         path = format!("v1/catalog?since={v}&epoch={}", url_escape(e));
     }
-    let fetched: Fetched<CatalogDelta> = api.get_conditional(&path, None, etag.as_deref()).await?;
+    let fetched: Fetched<IncomingDelta> = api.get_conditional(&path, None, etag.as_deref()).await?;
     let (delta, new_etag) = match fetched {
         Fetched::NotModified => {
             store.run(move |c, _| Ok(kv_set(c, "catalog_synced_ms", &now_ms.to_string())?)).await?;
@@ -135,8 +136,25 @@ fn url_escape(s: &str) -> String {
         .collect()
 }
 
-/// Refuses a delta that cannot follow what the phone holds; nothing is applied then.
-fn check(delta: &CatalogDelta, epoch: Option<&str>, version: Option<i64>) -> CoreResult<()> {
+/// A `CatalogDelta` as it arrives: each matter and bundle kept as its JSON text and decoded one at a time
+/// during the import (holding 10k decoded matters at once cost ~40 MiB, over the sync's memory budget). The
+/// text is also what is stored, so nothing is encoded again.
+#[derive(serde::Deserialize)]
+struct IncomingDelta {
+    epoch: String,
+    version: i64,
+    full: bool,
+    departments: Vec<Department>,
+    halls: Vec<ServiceHall>,
+    synonyms: Vec<Synonym>,
+    matters: Vec<Box<RawValue>>,
+    bundles: Vec<Box<RawValue>>,
+    deleted: Vec<String>,
+}
+
+/// Refuses a delta that cannot follow what the phone holds; nothing is applied then. Malformed items are
+/// refused during the import, whose transaction then rolls back.
+fn check(delta: &IncomingDelta, epoch: Option<&str>, version: Option<i64>) -> CoreResult<()> {
     let same_epoch = epoch == Some(delta.epoch.as_str());
     if let (true, Some(v)) = (same_epoch, version)
         && delta.version < v
@@ -156,66 +174,68 @@ fn check(delta: &CatalogDelta, epoch: Option<&str>, version: Option<i64>) -> Cor
     if delta.epoch.is_empty() {
         return Err(CoreError::Malformed("catalog without an epoch".into()));
     }
-    for m in &delta.matters {
-        if m.id.is_empty() || m.name.trim().is_empty() {
-            return Err(CoreError::Malformed("a matter without id or name".into()));
-        }
-    }
-    for b in &delta.bundles {
-        if b.id.is_empty() || b.name.trim().is_empty() {
-            return Err(CoreError::Malformed("a bundle without id or name".into()));
-        }
-    }
     Ok(())
 }
 
 /// One row of the search documents, as stored in `catalog_item`.
-struct ItemRow<'a> {
-    id: &'a str,
+struct ItemRow {
+    id: String,
     kind: &'static str,
-    name: &'a str,
-    name_en: &'a str,
-    category: &'a str,
-    department_id: &'a str,
+    name: String,
+    name_en: String,
+    category: String,
+    department_id: String,
     keywords: String,
-    summary: &'a str,
+    summary: String,
     body: String,
 }
 
-impl<'a> ItemRow<'a> {
-    fn matter(m: &'a Matter) -> CoreResult<Self> {
+fn decode<T: serde::de::DeserializeOwned>(raw: &RawValue, what: &str) -> CoreResult<T> {
+    serde_json::from_str(raw.get()).map_err(|e| CoreError::Malformed(format!("{what}: {e}")))
+}
+
+impl ItemRow {
+    fn matter(raw: &RawValue) -> CoreResult<Self> {
+        let m: Matter = decode(raw, "matter")?;
+        if m.id.is_empty() || m.name.trim().is_empty() {
+            return Err(CoreError::Malformed("a matter without id or name".into()));
+        }
         Ok(Self {
-            id: &m.id,
-            kind: "matter",
-            name: &m.name,
-            name_en: &m.name_en,
-            category: &m.category,
-            department_id: &m.department_id,
             keywords: m.keywords.join(" "),
-            summary: &m.summary,
-            body: serde_json::to_string(m)?,
+            id: m.id,
+            kind: "matter",
+            name: m.name,
+            name_en: m.name_en,
+            category: m.category,
+            department_id: m.department_id,
+            summary: m.summary,
+            body: raw.get().to_owned(),
         })
     }
 
-    fn bundle(b: &'a Bundle) -> CoreResult<Self> {
+    fn bundle(raw: &RawValue) -> CoreResult<Self> {
+        let b: Bundle = decode(raw, "bundle")?;
+        if b.id.is_empty() || b.name.trim().is_empty() {
+            return Err(CoreError::Malformed("a bundle without id or name".into()));
+        }
         Ok(Self {
-            id: &b.id,
-            kind: "bundle",
-            name: &b.name,
-            name_en: &b.name_en,
-            category: "一件事",
-            department_id: "",
             keywords: b.keywords.join(" "),
-            summary: &b.summary,
-            body: serde_json::to_string(b)?,
+            id: b.id,
+            kind: "bundle",
+            name: b.name,
+            name_en: b.name_en,
+            category: "一件事".into(),
+            department_id: String::new(),
+            summary: b.summary,
+            body: raw.get().to_owned(),
         })
     }
 }
 
 const FTS: [&str; 2] = ["item_tri", "item_bi"];
 
-fn insert_item(tx: &Transaction<'_>, row: &ItemRow<'_>) -> CoreResult<()> {
-    let grams = search::grams(&[row.name, &row.keywords, row.category, row.summary]);
+fn insert_item(tx: &Transaction<'_>, row: &ItemRow) -> CoreResult<()> {
+    let grams = search::grams(&[&row.name, &row.keywords, &row.category, &row.summary]);
     tx.prepare_cached(
         "INSERT INTO catalog_item (id, kind, name, name_en, category, department_id, keywords, summary, grams, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -235,7 +255,7 @@ fn insert_item(tx: &Transaction<'_>, row: &ItemRow<'_>) -> CoreResult<()> {
     Ok(())
 }
 
-fn apply(tx: &Transaction<'_>, delta: &CatalogDelta) -> CoreResult<SyncReport> {
+fn apply(tx: &Transaction<'_>, delta: &IncomingDelta) -> CoreResult<SyncReport> {
     tx.execute("DELETE FROM department", [])?;
     for d in &delta.departments {
         tx.execute(
@@ -255,7 +275,8 @@ fn apply(tx: &Transaction<'_>, delta: &CatalogDelta) -> CoreResult<SyncReport> {
         )?;
     }
     // Rows are built and inserted one at a time: holding all 10k re-encoded matters at once was ~28 MiB.
-    let rows = || delta.matters.iter().map(ItemRow::matter).chain(delta.bundles.iter().map(ItemRow::bundle));
+    let rows =
+        || delta.matters.iter().map(|r| ItemRow::matter(r)).chain(delta.bundles.iter().map(|r| ItemRow::bundle(r)));
     let upserted = i32::try_from(delta.matters.len() + delta.bundles.len()).unwrap_or(i32::MAX);
     let mut deleted = 0i32;
     if delta.full {
@@ -275,12 +296,11 @@ fn apply(tx: &Transaction<'_>, delta: &CatalogDelta) -> CoreResult<SyncReport> {
         // for all changed rows, not four per row.
         tx.execute("CREATE TEMP TABLE IF NOT EXISTS changed (id TEXT PRIMARY KEY)", [])?;
         tx.execute("DELETE FROM temp.changed", [])?;
+        // A delta is small (tens to hundreds of rows), so its rows are decoded once and held.
+        let changed = rows().collect::<CoreResult<Vec<_>>>()?;
         {
             let mut mark = tx.prepare_cached("INSERT OR IGNORE INTO temp.changed (id) VALUES (?1)")?;
-            for id in delta.matters.iter().map(|m| &m.id).chain(delta.bundles.iter().map(|b| &b.id)) {
-                mark.execute([id])?;
-            }
-            for id in &delta.deleted {
+            for id in changed.iter().map(|r| &r.id).chain(&delta.deleted) {
                 mark.execute([id])?;
             }
         }
@@ -301,8 +321,8 @@ fn apply(tx: &Transaction<'_>, delta: &CatalogDelta) -> CoreResult<SyncReport> {
                SELECT 'delete', rowid, grams FROM catalog_item WHERE id IN (SELECT id FROM temp.changed);
              DELETE FROM catalog_item WHERE id IN (SELECT id FROM temp.changed);",
         )?;
-        for row in rows() {
-            insert_item(tx, &row?)?;
+        for row in &changed {
+            insert_item(tx, row)?;
         }
         tx.execute_batch(
             "INSERT INTO item_tri (rowid, name, name_en, keywords, summary)

@@ -79,7 +79,10 @@ pub(crate) fn home(p: &mut Page<'_>, input: &Input) {
     for b in &input.bundles {
         let name = p.ctx.pick(&b.name, &b.name_en).to_owned();
         let speak = p.f(T::BundleItemSpeak, &[&name]);
-        p.item(format!("bundle_{}", b.id), name).icon(Icon::Star).speak(speak).intent(Intent::OpenGuide { id: b.id.clone() });
+        p.item(format!("bundle_{}", b.id), name)
+            .icon(Icon::Star)
+            .speak(speak)
+            .intent(Intent::OpenGuide { id: b.id.clone() });
     }
 }
 
@@ -173,7 +176,8 @@ pub(crate) fn profile(p: &mut Page<'_>, input: &Input) {
 }
 
 /// Each language names itself, as language pickers do.
-const LANGUAGES: [(Locale, &str, T); 2] = [(Locale::ZhCn, "中文", T::LanguageZhSpeak), (Locale::En, "English", T::LanguageEnSpeak)];
+const LANGUAGES: [(Locale, &str, T); 2] =
+    [(Locale::ZhCn, "中文", T::LanguageZhSpeak), (Locale::En, "English", T::LanguageEnSpeak)];
 
 pub(crate) fn settings(p: &mut Page<'_>, input: &Input) {
     p.elder_toggle();
@@ -192,9 +196,9 @@ pub(crate) fn settings(p: &mut Page<'_>, input: &Input) {
     let heading = p.t(T::LanguageHeading);
     p.heading("language", heading);
     for (locale, name, speak) in LANGUAGES {
-        let speak = p.t(speak);
+        let (speak, chosen) = (p.t(speak), p.ctx.locale == locale);
         p.add(format!("lang_{}", locale.tag()), Role::Toggle, name)
-            .checked(p.ctx.locale == locale)
+            .checked(chosen)
             .speak(speak)
             .intent(Intent::ChangeSetting { setting: Setting::Language { locale } });
     }

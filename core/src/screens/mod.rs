@@ -21,6 +21,8 @@ mod wallet;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod live_tests;
+#[cfg(test)]
 mod tests;
 
 use onego_protocol::api::Profile;
@@ -148,7 +150,9 @@ impl ScreenState {
 
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|st| serde_json::to_value(st).ok().and_then(|v| v.as_str().map(|v| v == s.trim())) == Some(true))
+        Self::ALL
+            .into_iter()
+            .find(|st| serde_json::to_value(st).ok().and_then(|v| v.as_str().map(|v| v == s.trim())) == Some(true))
     }
 }
 
@@ -242,12 +246,20 @@ pub enum InputKind {
 #[serde(tag = "setting", rename_all = "snake_case")]
 pub enum Setting {
     /// 长辈版.
-    ElderMode { on: bool },
+    ElderMode {
+        on: bool,
+    },
     /// Text size on top of the system's font scale, 100–200 %.
-    TextScale { percent: i32 },
-    Language { locale: Locale },
+    TextScale {
+        percent: i32,
+    },
+    Language {
+        locale: Locale,
+    },
     /// Read every screen aloud when it opens.
-    VoiceReadOut { on: bool },
+    VoiceReadOut {
+        on: bool,
+    },
 }
 
 /// The user's settings, kept on the phone.
@@ -279,29 +291,56 @@ pub const TEXT_SCALES: [i32; 4] = [100, 115, 130, 150];
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Intent {
     /// Open a screen that needs no parameter.
-    Open { screen: ScreenName },
+    Open {
+        screen: ScreenName,
+    },
     /// Search the catalog; `None`: the text of field `query`.
-    Search { query: Option<String> },
+    Search {
+        query: Option<String>,
+    },
     /// A matter's or bundle's guide.
-    OpenGuide { id: String },
+    OpenGuide {
+        id: String,
+    },
     /// The bundle's guided questions from the first.
-    StartBundle { id: String },
+    StartBundle {
+        id: String,
+    },
     /// An answer; `None`: the text of the field named after the question. `next_step` 0: the questions are done.
-    AnswerQuestion { bundle_id: String, question_id: String, value: Option<String>, next_step: i32 },
-    GoToStep { bundle_id: String, step: i32 },
-    ShowPlan { bundle_id: String },
-    ShowLicence { id: String },
-    Present { id: String, purpose: Purpose },
+    AnswerQuestion {
+        bundle_id: String,
+        question_id: String,
+        value: Option<String>,
+        next_step: i32,
+    },
+    GoToStep {
+        bundle_id: String,
+        step: i32,
+    },
+    ShowPlan {
+        bundle_id: String,
+    },
+    ShowLicence {
+        id: String,
+    },
+    Present {
+        id: String,
+        purpose: Purpose,
+    },
     /// Build this screen again: retry after an error, or a new QR code before the old one expires.
     Refresh,
     RefreshWallet,
     SyncCatalog,
     /// Open the camera and verify what it scans.
     ScanToVerify,
-    CallHotline { number: String },
+    CallHotline {
+        number: String,
+    },
     /// Ask a family member to act for me (亲友代办).
     AskFamily,
-    ChangeSetting { setting: Setting },
+    ChangeSetting {
+        setting: Setting,
+    },
     /// Text a code to the number in field `phone`.
     SendCode,
     /// Sign in with fields `phone` and `code`.

@@ -41,6 +41,11 @@ impl Ctx {
         if self.locale == Locale::En && !en.trim().is_empty() { en } else { zh }
     }
 
+    /// `label：value`, with the colon of the language.
+    pub(crate) fn colon(&self, label: &str, value: &str) -> String {
+        if self.en() { format!("{label}: {value}") } else { format!("{label}：{value}") }
+    }
+
     pub(crate) fn en(&self) -> bool {
         self.locale == Locale::En
     }
@@ -166,6 +171,10 @@ impl<'a> Page<'a> {
         let mut p = Self { ctx, name, title: title.clone(), elements: Vec::new(), expires_at_ms: None };
         p.add("title", Role::Heading, title).size(TextSize::Display);
         p
+    }
+
+    pub(crate) fn name(&self) -> ScreenName {
+        self.name
     }
 
     pub(crate) fn elder(&self) -> bool {

@@ -911,6 +911,24 @@ public protocol OnegoProtocol: AnyObject, Sendable {
      */
     func openReport()  -> OpenReport
     
+    /**
+     * A screen's view model from the data on the phone (no network). A failure to read that data comes back as
+     * the screen's error state, worded for the user; only a missing parameter is an `Err`.
+     *
+     * The present screen builds a new presentation each time, and each is written to the usage log.
+     */
+    func screen(name: ScreenName, opts: ScreenOptions) async throws  -> Screen
+    
+    /**
+     * Changes one setting and returns them all.
+     */
+    func setSetting(setting: Setting) async throws  -> Settings
+    
+    /**
+     * The user's settings (elder mode, text scale, language, voice read-out). Offline.
+     */
+    func settings() async throws  -> Settings
+    
 }
 /**
  * The app core. Cheap to clone; all clones share one database and sign-in.
@@ -1208,6 +1226,66 @@ open func openReport() -> OpenReport  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * A screen's view model from the data on the phone (no network). A failure to read that data comes back as
+     * the screen's error state, worded for the user; only a missing parameter is an `Err`.
+     *
+     * The present screen builds a new presentation each time, and each is written to the usage log.
+     */
+open func screen(name: ScreenName, opts: ScreenOptions)async throws  -> Screen  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_screen(
+                        self.uniffiCloneHandle(),FfiConverterTypeScreenName_lower(name),FfiConverterTypeScreenOptions_lower(opts)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeScreen_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Changes one setting and returns them all.
+     */
+open func setSetting(setting: Setting)async throws  -> Settings  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_set_setting(
+                        self.uniffiCloneHandle(),FfiConverterTypeSetting_lower(setting)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSettings_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * The user's settings (elder mode, text scale, language, voice read-out). Offline.
+     */
+open func settings()async throws  -> Settings  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_settings(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSettings_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
 }
     
 
@@ -1851,6 +1929,232 @@ public func FfiConverterTypeClaimView_lower(_ value: ClaimView) -> RustBuffer {
 
 
 /**
+ * What a colour means, said again as an icon and a word (colour is never the only cue).
+ */
+public struct Cue: Equatable, Hashable {
+    public var icon: Icon
+    public var word: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(icon: Icon, word: String) {
+        self.icon = icon
+        self.word = word
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Cue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Cue {
+        return
+            try Cue(
+                icon: FfiConverterTypeIcon.read(from: &buf), 
+                word: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Cue, into buf: inout [UInt8]) {
+        FfiConverterTypeIcon.write(value.icon, into: &buf)
+        FfiConverterString.write(value.word, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCue_lift(_ buf: RustBuffer) throws -> Cue {
+    return try FfiConverterTypeCue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCue_lower(_ value: Cue) -> RustBuffer {
+    return FfiConverterTypeCue.lower(value)
+}
+
+
+/**
+ * One thing on a screen, in reading order.
+ */
+public struct Element: Equatable, Hashable {
+    /**
+     * Unique on the screen; also the field name intents refer to.
+     */
+    public var id: String
+    public var role: Role
+    public var text: String
+    /**
+     * What TalkBack, VoiceOver and the read-out say: a full sentence.
+     */
+    public var speakable: String
+    public var size: TextSize
+    /**
+     * `size` resolved for the mode and the text scale.
+     */
+    public var textDp: Int32
+    public var lineHeightDp: Int32
+    /**
+     * The smallest side of the touch target; 0 for what cannot be touched.
+     */
+    public var minTouchDp: Int32
+    public var fg: Colour
+    public var bg: Colour
+    public var icon: Icon?
+    /**
+     * Set whenever the colours carry a meaning (a licence's state, an error).
+     */
+    public var cue: Cue?
+    public var intent: Intent?
+    /**
+     * The screen's main action (at most one in elder mode).
+     */
+    public var primary: Bool
+    public var input: InputKind?
+    /**
+     * A text field's current text.
+     */
+    public var value: String?
+    /**
+     * A toggle's state.
+     */
+    public var checked: Bool?
+    public var qr: QrMatrix?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Unique on the screen; also the field name intents refer to.
+         */id: String, role: Role, text: String, 
+        /**
+         * What TalkBack, VoiceOver and the read-out say: a full sentence.
+         */speakable: String, size: TextSize, 
+        /**
+         * `size` resolved for the mode and the text scale.
+         */textDp: Int32, lineHeightDp: Int32, 
+        /**
+         * The smallest side of the touch target; 0 for what cannot be touched.
+         */minTouchDp: Int32, fg: Colour, bg: Colour, icon: Icon?, 
+        /**
+         * Set whenever the colours carry a meaning (a licence's state, an error).
+         */cue: Cue?, intent: Intent?, 
+        /**
+         * The screen's main action (at most one in elder mode).
+         */primary: Bool, input: InputKind?, 
+        /**
+         * A text field's current text.
+         */value: String?, 
+        /**
+         * A toggle's state.
+         */checked: Bool?, qr: QrMatrix?) {
+        self.id = id
+        self.role = role
+        self.text = text
+        self.speakable = speakable
+        self.size = size
+        self.textDp = textDp
+        self.lineHeightDp = lineHeightDp
+        self.minTouchDp = minTouchDp
+        self.fg = fg
+        self.bg = bg
+        self.icon = icon
+        self.cue = cue
+        self.intent = intent
+        self.primary = primary
+        self.input = input
+        self.value = value
+        self.checked = checked
+        self.qr = qr
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Element: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeElement: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Element {
+        return
+            try Element(
+                id: FfiConverterString.read(from: &buf), 
+                role: FfiConverterTypeRole.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                speakable: FfiConverterString.read(from: &buf), 
+                size: FfiConverterTypeTextSize.read(from: &buf), 
+                textDp: FfiConverterInt32.read(from: &buf), 
+                lineHeightDp: FfiConverterInt32.read(from: &buf), 
+                minTouchDp: FfiConverterInt32.read(from: &buf), 
+                fg: FfiConverterTypeColour.read(from: &buf), 
+                bg: FfiConverterTypeColour.read(from: &buf), 
+                icon: FfiConverterOptionTypeIcon.read(from: &buf), 
+                cue: FfiConverterOptionTypeCue.read(from: &buf), 
+                intent: FfiConverterOptionTypeIntent.read(from: &buf), 
+                primary: FfiConverterBool.read(from: &buf), 
+                input: FfiConverterOptionTypeInputKind.read(from: &buf), 
+                value: FfiConverterOptionString.read(from: &buf), 
+                checked: FfiConverterOptionBool.read(from: &buf), 
+                qr: FfiConverterOptionTypeQrMatrix.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Element, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeRole.write(value.role, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterString.write(value.speakable, into: &buf)
+        FfiConverterTypeTextSize.write(value.size, into: &buf)
+        FfiConverterInt32.write(value.textDp, into: &buf)
+        FfiConverterInt32.write(value.lineHeightDp, into: &buf)
+        FfiConverterInt32.write(value.minTouchDp, into: &buf)
+        FfiConverterTypeColour.write(value.fg, into: &buf)
+        FfiConverterTypeColour.write(value.bg, into: &buf)
+        FfiConverterOptionTypeIcon.write(value.icon, into: &buf)
+        FfiConverterOptionTypeCue.write(value.cue, into: &buf)
+        FfiConverterOptionTypeIntent.write(value.intent, into: &buf)
+        FfiConverterBool.write(value.primary, into: &buf)
+        FfiConverterOptionTypeInputKind.write(value.input, into: &buf)
+        FfiConverterOptionString.write(value.value, into: &buf)
+        FfiConverterOptionBool.write(value.checked, into: &buf)
+        FfiConverterOptionTypeQrMatrix.write(value.qr, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeElement_lift(_ buf: RustBuffer) throws -> Element {
+    return try FfiConverterTypeElement.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeElement_lower(_ value: Element) -> RustBuffer {
+    return FfiConverterTypeElement.lower(value)
+}
+
+
+/**
  * One line of the wallet.
  */
 public struct LicenceSummary: Equatable, Hashable {
@@ -2187,6 +2491,81 @@ public func FfiConverterTypeOnegoConfig_lift(_ buf: RustBuffer) throws -> OnegoC
 #endif
 public func FfiConverterTypeOnegoConfig_lower(_ value: OnegoConfig) -> RustBuffer {
     return FfiConverterTypeOnegoConfig.lower(value)
+}
+
+
+/**
+ * A presentation parked on the platform under a one-time code (online QR mode).
+ */
+public struct OnlinePresentation: Equatable, Hashable {
+    public var code: String
+    /**
+     * `ONEGO-P:<code>`: short enough for any scanner.
+     */
+    public var qrText: String
+    public var qr: QrMatrix?
+    public var disclosed: [String]
+    public var expiresAtMs: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(code: String, 
+        /**
+         * `ONEGO-P:<code>`: short enough for any scanner.
+         */qrText: String, qr: QrMatrix?, disclosed: [String], expiresAtMs: Int64) {
+        self.code = code
+        self.qrText = qrText
+        self.qr = qr
+        self.disclosed = disclosed
+        self.expiresAtMs = expiresAtMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OnlinePresentation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOnlinePresentation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OnlinePresentation {
+        return
+            try OnlinePresentation(
+                code: FfiConverterString.read(from: &buf), 
+                qrText: FfiConverterString.read(from: &buf), 
+                qr: FfiConverterOptionTypeQrMatrix.read(from: &buf), 
+                disclosed: FfiConverterSequenceString.read(from: &buf), 
+                expiresAtMs: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OnlinePresentation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.qrText, into: &buf)
+        FfiConverterOptionTypeQrMatrix.write(value.qr, into: &buf)
+        FfiConverterSequenceString.write(value.disclosed, into: &buf)
+        FfiConverterInt64.write(value.expiresAtMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnlinePresentation_lift(_ buf: RustBuffer) throws -> OnlinePresentation {
+    return try FfiConverterTypeOnlinePresentation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnlinePresentation_lower(_ value: OnlinePresentation) -> RustBuffer {
+    return FfiConverterTypeOnlinePresentation.lower(value)
 }
 
 
@@ -2539,6 +2918,246 @@ public func FfiConverterTypeQrMatrix_lower(_ value: QrMatrix) -> RustBuffer {
 
 
 /**
+ * A screen's view model.
+ */
+public struct Screen: Equatable, Hashable {
+    public var name: ScreenName
+    public var title: String
+    public var elder: Bool
+    public var locale: Locale
+    public var state: ScreenState
+    public var elements: [Element]
+    public var theme: Theme
+    /**
+     * The whole screen as one text, in reading order, for the voice read-out.
+     */
+    public var readOut: String
+    /**
+     * Read the screen aloud as it opens (the voice read-out setting).
+     */
+    public var readAloud: Bool
+    /**
+     * When the content stops being valid (a licence QR); the screen then carries a `Refresh` to renew it, and
+     * the shell renews it by itself before this time.
+     */
+    public var expiresAtMs: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: ScreenName, title: String, elder: Bool, locale: Locale, state: ScreenState, elements: [Element], theme: Theme, 
+        /**
+         * The whole screen as one text, in reading order, for the voice read-out.
+         */readOut: String, 
+        /**
+         * Read the screen aloud as it opens (the voice read-out setting).
+         */readAloud: Bool, 
+        /**
+         * When the content stops being valid (a licence QR); the screen then carries a `Refresh` to renew it, and
+         * the shell renews it by itself before this time.
+         */expiresAtMs: Int64?) {
+        self.name = name
+        self.title = title
+        self.elder = elder
+        self.locale = locale
+        self.state = state
+        self.elements = elements
+        self.theme = theme
+        self.readOut = readOut
+        self.readAloud = readAloud
+        self.expiresAtMs = expiresAtMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Screen: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScreen: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Screen {
+        return
+            try Screen(
+                name: FfiConverterTypeScreenName.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                elder: FfiConverterBool.read(from: &buf), 
+                locale: FfiConverterTypeLocale.read(from: &buf), 
+                state: FfiConverterTypeScreenState.read(from: &buf), 
+                elements: FfiConverterSequenceTypeElement.read(from: &buf), 
+                theme: FfiConverterTypeTheme.read(from: &buf), 
+                readOut: FfiConverterString.read(from: &buf), 
+                readAloud: FfiConverterBool.read(from: &buf), 
+                expiresAtMs: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Screen, into buf: inout [UInt8]) {
+        FfiConverterTypeScreenName.write(value.name, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterBool.write(value.elder, into: &buf)
+        FfiConverterTypeLocale.write(value.locale, into: &buf)
+        FfiConverterTypeScreenState.write(value.state, into: &buf)
+        FfiConverterSequenceTypeElement.write(value.elements, into: &buf)
+        FfiConverterTypeTheme.write(value.theme, into: &buf)
+        FfiConverterString.write(value.readOut, into: &buf)
+        FfiConverterBool.write(value.readAloud, into: &buf)
+        FfiConverterOptionInt64.write(value.expiresAtMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreen_lift(_ buf: RustBuffer) throws -> Screen {
+    return try FfiConverterTypeScreen.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreen_lower(_ value: Screen) -> RustBuffer {
+    return FfiConverterTypeScreen.lower(value)
+}
+
+
+/**
+ * How to build a screen.
+ */
+public struct ScreenOptions: Equatable, Hashable {
+    /**
+     * `None`: the saved setting.
+     */
+    public var elder: Bool?
+    /**
+     * `None`: the saved language, else the core's.
+     */
+    public var locale: Locale?
+    /**
+     * `None`: from the data (empty or full). A shell passes `Loading` while it refreshes, `Offline` when the
+     * system reports no network; `Empty` and `Error` force those states (tests, previews).
+     */
+    public var state: ScreenState?
+    /**
+     * The matter, bundle or licence id.
+     */
+    public var id: String?
+    /**
+     * Search and assistant text.
+     */
+    public var query: String?
+    /**
+     * The wizard's step, from 1; 0 is the first.
+     */
+    public var step: Int32
+    /**
+     * Why a licence is shown (present screen); `None`: the licence's most common purpose.
+     */
+    public var purpose: Purpose?
+    /**
+     * Verifier mode: the text the camera scanned.
+     */
+    public var scanned: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `None`: the saved setting.
+         */elder: Bool? = nil, 
+        /**
+         * `None`: the saved language, else the core's.
+         */locale: Locale? = nil, 
+        /**
+         * `None`: from the data (empty or full). A shell passes `Loading` while it refreshes, `Offline` when the
+         * system reports no network; `Empty` and `Error` force those states (tests, previews).
+         */state: ScreenState? = nil, 
+        /**
+         * The matter, bundle or licence id.
+         */id: String? = nil, 
+        /**
+         * Search and assistant text.
+         */query: String? = nil, 
+        /**
+         * The wizard's step, from 1; 0 is the first.
+         */step: Int32 = 0, 
+        /**
+         * Why a licence is shown (present screen); `None`: the licence's most common purpose.
+         */purpose: Purpose? = nil, 
+        /**
+         * Verifier mode: the text the camera scanned.
+         */scanned: String? = nil) {
+        self.elder = elder
+        self.locale = locale
+        self.state = state
+        self.id = id
+        self.query = query
+        self.step = step
+        self.purpose = purpose
+        self.scanned = scanned
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScreenOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScreenOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScreenOptions {
+        return
+            try ScreenOptions(
+                elder: FfiConverterOptionBool.read(from: &buf), 
+                locale: FfiConverterOptionTypeLocale.read(from: &buf), 
+                state: FfiConverterOptionTypeScreenState.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf), 
+                query: FfiConverterOptionString.read(from: &buf), 
+                step: FfiConverterInt32.read(from: &buf), 
+                purpose: FfiConverterOptionTypePurpose.read(from: &buf), 
+                scanned: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScreenOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionBool.write(value.elder, into: &buf)
+        FfiConverterOptionTypeLocale.write(value.locale, into: &buf)
+        FfiConverterOptionTypeScreenState.write(value.state, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.query, into: &buf)
+        FfiConverterInt32.write(value.step, into: &buf)
+        FfiConverterOptionTypePurpose.write(value.purpose, into: &buf)
+        FfiConverterOptionString.write(value.scanned, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenOptions_lift(_ buf: RustBuffer) throws -> ScreenOptions {
+    return try FfiConverterTypeScreenOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenOptions_lower(_ value: ScreenOptions) -> RustBuffer {
+    return FfiConverterTypeScreenOptions.lower(value)
+}
+
+
+/**
  * One search result.
  */
 public struct SearchHit: Equatable, Hashable {
@@ -2638,6 +3257,83 @@ public func FfiConverterTypeSearchHit_lower(_ value: SearchHit) -> RustBuffer {
 
 
 /**
+ * The user's settings, kept on the phone.
+ */
+public struct Settings: Equatable, Hashable {
+    public var elderMode: Bool
+    public var textScalePercent: Int32
+    /**
+     * `None`: the language the core was opened with.
+     */
+    public var language: Locale?
+    /**
+     * Defaults to on in elder mode until the user chooses.
+     */
+    public var voiceReadOut: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(elderMode: Bool, textScalePercent: Int32, 
+        /**
+         * `None`: the language the core was opened with.
+         */language: Locale?, 
+        /**
+         * Defaults to on in elder mode until the user chooses.
+         */voiceReadOut: Bool) {
+        self.elderMode = elderMode
+        self.textScalePercent = textScalePercent
+        self.language = language
+        self.voiceReadOut = voiceReadOut
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Settings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Settings {
+        return
+            try Settings(
+                elderMode: FfiConverterBool.read(from: &buf), 
+                textScalePercent: FfiConverterInt32.read(from: &buf), 
+                language: FfiConverterOptionTypeLocale.read(from: &buf), 
+                voiceReadOut: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Settings, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.elderMode, into: &buf)
+        FfiConverterInt32.write(value.textScalePercent, into: &buf)
+        FfiConverterOptionTypeLocale.write(value.language, into: &buf)
+        FfiConverterBool.write(value.voiceReadOut, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettings_lift(_ buf: RustBuffer) throws -> Settings {
+    return try FfiConverterTypeSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSettings_lower(_ value: Settings) -> RustBuffer {
+    return FfiConverterTypeSettings.lower(value)
+}
+
+
+/**
  * The signed-in account, without personal data.
  */
 public struct SignedIn: Equatable, Hashable {
@@ -2691,6 +3387,69 @@ public func FfiConverterTypeSignedIn_lift(_ buf: RustBuffer) throws -> SignedIn 
 #endif
 public func FfiConverterTypeSignedIn_lower(_ value: SignedIn) -> RustBuffer {
     return FfiConverterTypeSignedIn.lower(value)
+}
+
+
+/**
+ * One colour's value.
+ */
+public struct Swatch: Equatable, Hashable {
+    public var colour: Colour
+    /**
+     * `#RRGGBB`.
+     */
+    public var hex: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(colour: Colour, 
+        /**
+         * `#RRGGBB`.
+         */hex: String) {
+        self.colour = colour
+        self.hex = hex
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Swatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSwatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Swatch {
+        return
+            try Swatch(
+                colour: FfiConverterTypeColour.read(from: &buf), 
+                hex: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Swatch, into buf: inout [UInt8]) {
+        FfiConverterTypeColour.write(value.colour, into: &buf)
+        FfiConverterString.write(value.hex, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSwatch_lift(_ buf: RustBuffer) throws -> Swatch {
+    return try FfiConverterTypeSwatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSwatch_lower(_ value: Swatch) -> RustBuffer {
+    return FfiConverterTypeSwatch.lower(value)
 }
 
 
@@ -2772,6 +3531,89 @@ public func FfiConverterTypeSyncReport_lift(_ buf: RustBuffer) throws -> SyncRep
 #endif
 public func FfiConverterTypeSyncReport_lower(_ value: SyncReport) -> RustBuffer {
     return FfiConverterTypeSyncReport.lower(value)
+}
+
+
+/**
+ * What the tokens of a screen resolve to.
+ */
+public struct Theme: Equatable, Hashable {
+    /**
+     * `standard` or `elder`.
+     */
+    public var name: String
+    public var swatches: [Swatch]
+    /**
+     * Line height as a percentage of the text size.
+     */
+    public var lineSpacingPercent: Int32
+    /**
+     * The user's text scale, already applied to every element's `text_dp`.
+     */
+    public var textScalePercent: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `standard` or `elder`.
+         */name: String, swatches: [Swatch], 
+        /**
+         * Line height as a percentage of the text size.
+         */lineSpacingPercent: Int32, 
+        /**
+         * The user's text scale, already applied to every element's `text_dp`.
+         */textScalePercent: Int32) {
+        self.name = name
+        self.swatches = swatches
+        self.lineSpacingPercent = lineSpacingPercent
+        self.textScalePercent = textScalePercent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Theme: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTheme: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Theme {
+        return
+            try Theme(
+                name: FfiConverterString.read(from: &buf), 
+                swatches: FfiConverterSequenceTypeSwatch.read(from: &buf), 
+                lineSpacingPercent: FfiConverterInt32.read(from: &buf), 
+                textScalePercent: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Theme, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterSequenceTypeSwatch.write(value.swatches, into: &buf)
+        FfiConverterInt32.write(value.lineSpacingPercent, into: &buf)
+        FfiConverterInt32.write(value.textScalePercent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTheme_lift(_ buf: RustBuffer) throws -> Theme {
+    return try FfiConverterTypeTheme.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTheme_lower(_ value: Theme) -> RustBuffer {
+    return FfiConverterTypeTheme.lower(value)
 }
 
 
@@ -3018,6 +3860,67 @@ public func FfiConverterTypeVerdict_lower(_ value: Verdict) -> RustBuffer {
 
 
 /**
+ * A broken rule, naming the element (`screen` for the screen as a whole).
+ */
+public struct Violation: Equatable, Hashable {
+    public var elementId: String
+    public var rule: AuditRule
+    public var detail: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(elementId: String, rule: AuditRule, detail: String) {
+        self.elementId = elementId
+        self.rule = rule
+        self.detail = detail
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Violation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeViolation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Violation {
+        return
+            try Violation(
+                elementId: FfiConverterString.read(from: &buf), 
+                rule: FfiConverterTypeAuditRule.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Violation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.elementId, into: &buf)
+        FfiConverterTypeAuditRule.write(value.rule, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeViolation_lift(_ buf: RustBuffer) throws -> Violation {
+    return try FfiConverterTypeViolation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeViolation_lower(_ value: Violation) -> RustBuffer {
+    return FfiConverterTypeViolation.lower(value)
+}
+
+
+/**
  * What a wallet refresh did.
  */
 public struct WalletRefresh: Equatable, Hashable {
@@ -3080,6 +3983,330 @@ public func FfiConverterTypeWalletRefresh_lift(_ buf: RustBuffer) throws -> Wall
 public func FfiConverterTypeWalletRefresh_lower(_ value: WalletRefresh) -> RustBuffer {
     return FfiConverterTypeWalletRefresh.lower(value)
 }
+
+
+/**
+ * One rule of the audit.
+ */
+
+public enum AuditRule: Equatable, Hashable {
+    
+    /**
+     * Elder mode: every text ≥ 18 dp.
+     */
+    case textTooSmall
+    /**
+     * Elder mode: the largest text of the screen ≥ 30 dp.
+     */
+    case largestTextTooSmall
+    /**
+     * Touch targets ≥ 60×60 dp in elder mode, ≥ 44×44 dp otherwise.
+     */
+    case touchTargetTooSmall
+    /**
+     * Contrast ≥ 4.5:1, or ≥ 3:1 for text above 18 dp and for non-text (a QR code).
+     */
+    case lowContrast
+    /**
+     * Line spacing ≥ 1.3.
+     */
+    case lineSpacingTooTight
+    /**
+     * A colour that means something must also be said with an icon and a word.
+     */
+    case colourOnlyCue
+    /**
+     * No pop-ups, no advertising.
+     */
+    case popUpOrAdvert
+    /**
+     * Content with a time limit carries a way to extend it.
+     */
+    case timeLimitWithoutExtension
+    /**
+     * Every element has a speakable text for screen readers and the read-out.
+     */
+    case noSpeakableText
+    /**
+     * Elder mode: at most six tiles.
+     */
+    case tooManyTiles
+    /**
+     * Elder mode: at most one primary action.
+     */
+    case tooManyPrimaryActions
+    /**
+     * Elder mode: a way to call for help (12345 or a family member) on every screen.
+     */
+    case noHelp
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AuditRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditRule: FfiConverterRustBuffer {
+    typealias SwiftType = AuditRule
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditRule {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .textTooSmall
+        
+        case 2: return .largestTextTooSmall
+        
+        case 3: return .touchTargetTooSmall
+        
+        case 4: return .lowContrast
+        
+        case 5: return .lineSpacingTooTight
+        
+        case 6: return .colourOnlyCue
+        
+        case 7: return .popUpOrAdvert
+        
+        case 8: return .timeLimitWithoutExtension
+        
+        case 9: return .noSpeakableText
+        
+        case 10: return .tooManyTiles
+        
+        case 11: return .tooManyPrimaryActions
+        
+        case 12: return .noHelp
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AuditRule, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .textTooSmall:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .largestTextTooSmall:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .touchTargetTooSmall:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .lowContrast:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .lineSpacingTooTight:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .colourOnlyCue:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .popUpOrAdvert:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .timeLimitWithoutExtension:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .noSpeakableText:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .tooManyTiles:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .tooManyPrimaryActions:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .noHelp:
+            writeInt(&buf, Int32(12))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditRule_lift(_ buf: RustBuffer) throws -> AuditRule {
+    return try FfiConverterTypeAuditRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditRule_lower(_ value: AuditRule) -> RustBuffer {
+    return FfiConverterTypeAuditRule.lower(value)
+}
+
+
+
+/**
+ * A semantic colour; the theme gives its value.
+ */
+
+public enum Colour: Equatable, Hashable {
+    
+    case surface
+    /**
+     * Tiles and cards, a step off the background.
+     */
+    case raised
+    case onSurface
+    case muted
+    case accent
+    case onAccent
+    case successFg
+    case successBg
+    case warningFg
+    case warningBg
+    case dangerFg
+    case dangerBg
+    case infoBg
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Colour: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeColour: FfiConverterRustBuffer {
+    typealias SwiftType = Colour
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Colour {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .surface
+        
+        case 2: return .raised
+        
+        case 3: return .onSurface
+        
+        case 4: return .muted
+        
+        case 5: return .accent
+        
+        case 6: return .onAccent
+        
+        case 7: return .successFg
+        
+        case 8: return .successBg
+        
+        case 9: return .warningFg
+        
+        case 10: return .warningBg
+        
+        case 11: return .dangerFg
+        
+        case 12: return .dangerBg
+        
+        case 13: return .infoBg
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Colour, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .surface:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .raised:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .onSurface:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .muted:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .accent:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .onAccent:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .successFg:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .successBg:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .warningFg:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .warningBg:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .dangerFg:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .dangerBg:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .infoBg:
+            writeInt(&buf, Int32(13))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeColour_lift(_ buf: RustBuffer) throws -> Colour {
+    return try FfiConverterTypeColour.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeColour_lower(_ value: Colour) -> RustBuffer {
+    return FfiConverterTypeColour.lower(value)
+}
+
 
 
 /**
@@ -3231,6 +4458,573 @@ public func FfiConverterTypeGuide_lift(_ buf: RustBuffer) throws -> Guide {
 #endif
 public func FfiConverterTypeGuide_lower(_ value: Guide) -> RustBuffer {
     return FfiConverterTypeGuide.lower(value)
+}
+
+
+
+/**
+ * A pictogram the shell draws from its own icon set.
+ */
+
+public enum Icon: Equatable, Hashable {
+    
+    case check
+    case clock
+    case cross
+    case pause
+    case question
+    case info
+    case offline
+    case phone
+    case family
+    case pension
+    case medical
+    case card
+    case licence
+    case progress
+    case search
+    case qr
+    case scan
+    case settings
+    case bell
+    case star
+    case document
+    case back
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Icon: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIcon: FfiConverterRustBuffer {
+    typealias SwiftType = Icon
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Icon {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .check
+        
+        case 2: return .clock
+        
+        case 3: return .cross
+        
+        case 4: return .pause
+        
+        case 5: return .question
+        
+        case 6: return .info
+        
+        case 7: return .offline
+        
+        case 8: return .phone
+        
+        case 9: return .family
+        
+        case 10: return .pension
+        
+        case 11: return .medical
+        
+        case 12: return .card
+        
+        case 13: return .licence
+        
+        case 14: return .progress
+        
+        case 15: return .search
+        
+        case 16: return .qr
+        
+        case 17: return .scan
+        
+        case 18: return .settings
+        
+        case 19: return .bell
+        
+        case 20: return .star
+        
+        case 21: return .document
+        
+        case 22: return .back
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Icon, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .check:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .clock:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .cross:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .pause:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .question:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .info:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .offline:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .phone:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .family:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .pension:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .medical:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .card:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .licence:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .progress:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .search:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .qr:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .scan:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .settings:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .bell:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .star:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .document:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .back:
+            writeInt(&buf, Int32(22))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcon_lift(_ buf: RustBuffer) throws -> Icon {
+    return try FfiConverterTypeIcon.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIcon_lower(_ value: Icon) -> RustBuffer {
+    return FfiConverterTypeIcon.lower(value)
+}
+
+
+
+/**
+ * The keyboard and checks of a text field.
+ */
+
+public enum InputKind: Equatable, Hashable {
+    
+    case text
+    case number
+    case date
+    case phone
+    /**
+     * A one-time code.
+     */
+    case code
+    case search
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension InputKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInputKind: FfiConverterRustBuffer {
+    typealias SwiftType = InputKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InputKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .text
+        
+        case 2: return .number
+        
+        case 3: return .date
+        
+        case 4: return .phone
+        
+        case 5: return .code
+        
+        case 6: return .search
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: InputKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .text:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .number:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .date:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .phone:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .code:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .search:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInputKind_lift(_ buf: RustBuffer) throws -> InputKind {
+    return try FfiConverterTypeInputKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInputKind_lower(_ value: InputKind) -> RustBuffer {
+    return FfiConverterTypeInputKind.lower(value)
+}
+
+
+
+/**
+ * What a tap sends back to the core (through the shell).
+ *
+ * Where a value is `None`, the shell reads it from the screen's text field named in the doc.
+ */
+
+public enum Intent: Equatable, Hashable {
+    
+    /**
+     * Open a screen that needs no parameter.
+     */
+    case `open`(screen: ScreenName
+    )
+    /**
+     * Search the catalog; `None`: the text of field `query`.
+     */
+    case search(query: String?
+    )
+    /**
+     * A matter's or bundle's guide.
+     */
+    case openGuide(id: String
+    )
+    /**
+     * The bundle's guided questions from the first.
+     */
+    case startBundle(id: String
+    )
+    /**
+     * An answer; `None`: the text of the field named after the question. `next_step` 0: the questions are done.
+     */
+    case answerQuestion(bundleId: String, questionId: String, value: String?, nextStep: Int32
+    )
+    case goToStep(bundleId: String, step: Int32
+    )
+    case showPlan(bundleId: String
+    )
+    case showLicence(id: String
+    )
+    case present(id: String, purpose: Purpose
+    )
+    /**
+     * Build this screen again: retry after an error, or a new QR code before the old one expires.
+     */
+    case refresh
+    case refreshWallet
+    case syncCatalog
+    /**
+     * Open the camera and verify what it scans.
+     */
+    case scanToVerify
+    case callHotline(number: String
+    )
+    /**
+     * Ask a family member to act for me (亲友代办).
+     */
+    case askFamily
+    case changeSetting(setting: Setting
+    )
+    /**
+     * Text a code to the number in field `phone`.
+     */
+    case sendCode
+    /**
+     * Sign in with fields `phone` and `code`.
+     */
+    case signIn
+    case signOut
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Intent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIntent: FfiConverterRustBuffer {
+    typealias SwiftType = Intent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Intent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`open`(screen: try FfiConverterTypeScreenName.read(from: &buf)
+        )
+        
+        case 2: return .search(query: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 3: return .openGuide(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .startBundle(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 5: return .answerQuestion(bundleId: try FfiConverterString.read(from: &buf), questionId: try FfiConverterString.read(from: &buf), value: try FfiConverterOptionString.read(from: &buf), nextStep: try FfiConverterInt32.read(from: &buf)
+        )
+        
+        case 6: return .goToStep(bundleId: try FfiConverterString.read(from: &buf), step: try FfiConverterInt32.read(from: &buf)
+        )
+        
+        case 7: return .showPlan(bundleId: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 8: return .showLicence(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 9: return .present(id: try FfiConverterString.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
+        )
+        
+        case 10: return .refresh
+        
+        case 11: return .refreshWallet
+        
+        case 12: return .syncCatalog
+        
+        case 13: return .scanToVerify
+        
+        case 14: return .callHotline(number: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 15: return .askFamily
+        
+        case 16: return .changeSetting(setting: try FfiConverterTypeSetting.read(from: &buf)
+        )
+        
+        case 17: return .sendCode
+        
+        case 18: return .signIn
+        
+        case 19: return .signOut
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Intent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .`open`(screen):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeScreenName.write(screen, into: &buf)
+            
+        
+        case let .search(query):
+            writeInt(&buf, Int32(2))
+            FfiConverterOptionString.write(query, into: &buf)
+            
+        
+        case let .openGuide(id):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .startBundle(id):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .answerQuestion(bundleId,questionId,value,nextStep):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(bundleId, into: &buf)
+            FfiConverterString.write(questionId, into: &buf)
+            FfiConverterOptionString.write(value, into: &buf)
+            FfiConverterInt32.write(nextStep, into: &buf)
+            
+        
+        case let .goToStep(bundleId,step):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(bundleId, into: &buf)
+            FfiConverterInt32.write(step, into: &buf)
+            
+        
+        case let .showPlan(bundleId):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(bundleId, into: &buf)
+            
+        
+        case let .showLicence(id):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .present(id,purpose):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterTypePurpose.write(purpose, into: &buf)
+            
+        
+        case .refresh:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .refreshWallet:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .syncCatalog:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .scanToVerify:
+            writeInt(&buf, Int32(13))
+        
+        
+        case let .callHotline(number):
+            writeInt(&buf, Int32(14))
+            FfiConverterString.write(number, into: &buf)
+            
+        
+        case .askFamily:
+            writeInt(&buf, Int32(15))
+        
+        
+        case let .changeSetting(setting):
+            writeInt(&buf, Int32(16))
+            FfiConverterTypeSetting.write(setting, into: &buf)
+            
+        
+        case .sendCode:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .signIn:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .signOut:
+            writeInt(&buf, Int32(19))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIntent_lift(_ buf: RustBuffer) throws -> Intent {
+    return try FfiConverterTypeIntent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIntent_lower(_ value: Intent) -> RustBuffer {
+    return FfiConverterTypeIntent.lower(value)
 }
 
 
@@ -3700,6 +5494,480 @@ public func FfiConverterTypePurpose_lower(_ value: Purpose) -> RustBuffer {
 
 
 /**
+ * What an element is, for the shell's widget choice and the screen reader's role.
+ */
+
+public enum Role: Equatable, Hashable {
+    
+    case heading
+    case text
+    case button
+    /**
+     * A large square choice (elder home).
+     */
+    case tile
+    case listItem
+    case textField
+    /**
+     * An on/off switch; `checked` holds its state.
+     */
+    case toggle
+    /**
+     * A QR code; `qr` holds its modules.
+     */
+    case qr
+    /**
+     * A message across the screen (offline, error, a licence's state).
+     */
+    case banner
+    /**
+     * The way to call for help (12345), on every elder screen.
+     */
+    case helpCall
+    /**
+     * A pop-up over the screen. No screen uses one: the audit refuses it (MIIT: no pop-ups).
+     */
+    case dialog
+    /**
+     * Advertising. No screen uses one: the audit refuses it (MIIT: no ads).
+     */
+    case advert
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Role: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRole: FfiConverterRustBuffer {
+    typealias SwiftType = Role
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Role {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .heading
+        
+        case 2: return .text
+        
+        case 3: return .button
+        
+        case 4: return .tile
+        
+        case 5: return .listItem
+        
+        case 6: return .textField
+        
+        case 7: return .toggle
+        
+        case 8: return .qr
+        
+        case 9: return .banner
+        
+        case 10: return .helpCall
+        
+        case 11: return .dialog
+        
+        case 12: return .advert
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Role, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .heading:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .text:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .button:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .tile:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .listItem:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .textField:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .toggle:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .qr:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .banner:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .helpCall:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .dialog:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .advert:
+            writeInt(&buf, Int32(12))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRole_lift(_ buf: RustBuffer) throws -> Role {
+    return try FfiConverterTypeRole.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
+    return FfiConverterTypeRole.lower(value)
+}
+
+
+
+/**
+ * Every screen of the app.
+ */
+
+public enum ScreenName: Equatable, Hashable {
+    
+    case home
+    case signIn
+    case profile
+    /**
+     * Search results over the cached catalog.
+     */
+    case search
+    /**
+     * Answers of the help assistant (issue 6; a plain placeholder until then).
+     */
+    case assistant
+    /**
+     * A matter's or a bundle's guide (办事指南).
+     */
+    case guide
+    /**
+     * A bundle's guided questions (情形引导).
+     */
+    case bundleWizard
+    /**
+     * The plan and consent of a bundle (issue 4; placeholder).
+     */
+    case plan
+    case drafts
+    case applications
+    /**
+     * The licence list (证照夹).
+     */
+    case wallet
+    case licence
+    /**
+     * 亮证: a licence shown as a QR code.
+     */
+    case present
+    /**
+     * Verifier mode: the verdict on a scanned licence.
+     */
+    case verifier
+    case usageLog
+    case reviews
+    case delegations
+    case notifications
+    case settings
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ScreenName: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScreenName: FfiConverterRustBuffer {
+    typealias SwiftType = ScreenName
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScreenName {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .home
+        
+        case 2: return .signIn
+        
+        case 3: return .profile
+        
+        case 4: return .search
+        
+        case 5: return .assistant
+        
+        case 6: return .guide
+        
+        case 7: return .bundleWizard
+        
+        case 8: return .plan
+        
+        case 9: return .drafts
+        
+        case 10: return .applications
+        
+        case 11: return .wallet
+        
+        case 12: return .licence
+        
+        case 13: return .present
+        
+        case 14: return .verifier
+        
+        case 15: return .usageLog
+        
+        case 16: return .reviews
+        
+        case 17: return .delegations
+        
+        case 18: return .notifications
+        
+        case 19: return .settings
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ScreenName, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .home:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .signIn:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .profile:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .search:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .assistant:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .guide:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .bundleWizard:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .plan:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .drafts:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .applications:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .wallet:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .licence:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .present:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .verifier:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .usageLog:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .reviews:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .delegations:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .notifications:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .settings:
+            writeInt(&buf, Int32(19))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenName_lift(_ buf: RustBuffer) throws -> ScreenName {
+    return try FfiConverterTypeScreenName.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenName_lower(_ value: ScreenName) -> RustBuffer {
+    return FfiConverterTypeScreenName.lower(value)
+}
+
+
+
+/**
+ * The main states every screen is built (and audited) in.
+ */
+
+public enum ScreenState: Equatable, Hashable {
+    
+    /**
+     * Nothing to show yet; the screen says so and offers the next step.
+     */
+    case empty
+    /**
+     * Waiting for a refresh the shell started.
+     */
+    case loading
+    /**
+     * No connection: what is saved on the phone, under a banner that says so.
+     */
+    case offline
+    /**
+     * Something failed: what happened in plain words, and what to do next.
+     */
+    case error
+    case full
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ScreenState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScreenState: FfiConverterRustBuffer {
+    typealias SwiftType = ScreenState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScreenState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .empty
+        
+        case 2: return .loading
+        
+        case 3: return .offline
+        
+        case 4: return .error
+        
+        case 5: return .full
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ScreenState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .empty:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .loading:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .offline:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .error:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .full:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenState_lift(_ buf: RustBuffer) throws -> ScreenState {
+    return try FfiConverterTypeScreenState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScreenState_lower(_ value: ScreenState) -> RustBuffer {
+    return FfiConverterTypeScreenState.lower(value)
+}
+
+
+
+/**
  * A failure of the host's secure storage.
  *
  * An enum of one case because uniffi carries only enums as errors; shells throw `SecretStoreException.Failed`.
@@ -3778,6 +6046,206 @@ public func FfiConverterTypeSecretStoreError_lower(_ value: SecretStoreError) ->
     return FfiConverterTypeSecretStoreError.lower(value)
 }
 
+
+/**
+ * A user setting, as stored and as changed by an intent.
+ */
+
+public enum Setting: Equatable, Hashable {
+    
+    /**
+     * 长辈版.
+     */
+    case elderMode(on: Bool
+    )
+    /**
+     * Text size on top of the system's font scale, 100–200 %.
+     */
+    case textScale(percent: Int32
+    )
+    case language(locale: Locale
+    )
+    /**
+     * Read every screen aloud when it opens.
+     */
+    case voiceReadOut(on: Bool
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Setting: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSetting: FfiConverterRustBuffer {
+    typealias SwiftType = Setting
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Setting {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .elderMode(on: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 2: return .textScale(percent: try FfiConverterInt32.read(from: &buf)
+        )
+        
+        case 3: return .language(locale: try FfiConverterTypeLocale.read(from: &buf)
+        )
+        
+        case 4: return .voiceReadOut(on: try FfiConverterBool.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Setting, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .elderMode(on):
+            writeInt(&buf, Int32(1))
+            FfiConverterBool.write(on, into: &buf)
+            
+        
+        case let .textScale(percent):
+            writeInt(&buf, Int32(2))
+            FfiConverterInt32.write(percent, into: &buf)
+            
+        
+        case let .language(locale):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeLocale.write(locale, into: &buf)
+            
+        
+        case let .voiceReadOut(on):
+            writeInt(&buf, Int32(4))
+            FfiConverterBool.write(on, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetting_lift(_ buf: RustBuffer) throws -> Setting {
+    return try FfiConverterTypeSetting.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSetting_lower(_ value: Setting) -> RustBuffer {
+    return FfiConverterTypeSetting.lower(value)
+}
+
+
+
+/**
+ * A semantic text size; the theme resolves it to dp for the mode.
+ */
+
+public enum TextSize: Equatable, Hashable {
+    
+    case caption
+    case body
+    /**
+     * Buttons and list items.
+     */
+    case label
+    case title
+    /**
+     * The screen's heading.
+     */
+    case display
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TextSize: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTextSize: FfiConverterRustBuffer {
+    typealias SwiftType = TextSize
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TextSize {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .caption
+        
+        case 2: return .body
+        
+        case 3: return .label
+        
+        case 4: return .title
+        
+        case 5: return .display
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TextSize, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .caption:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .body:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .label:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .title:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .display:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextSize_lift(_ buf: RustBuffer) throws -> TextSize {
+    return try FfiConverterTypeTextSize.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextSize_lower(_ value: TextSize) -> RustBuffer {
+    return FfiConverterTypeTextSize.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -3797,6 +6265,30 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3877,6 +6369,30 @@ fileprivate struct FfiConverterOptionTypeDeviceKey: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCue: FfiConverterRustBuffer {
+    typealias SwiftType = Cue?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCue.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCue.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeQrMatrix: FfiConverterRustBuffer {
     typealias SwiftType = QrMatrix?
 
@@ -3941,6 +6457,150 @@ fileprivate struct FfiConverterOptionTypeDepartment: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDepartment.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeIcon: FfiConverterRustBuffer {
+    typealias SwiftType = Icon?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeIcon.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeIcon.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeInputKind: FfiConverterRustBuffer {
+    typealias SwiftType = InputKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeInputKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeInputKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeIntent: FfiConverterRustBuffer {
+    typealias SwiftType = Intent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeIntent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeIntent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLocale: FfiConverterRustBuffer {
+    typealias SwiftType = Locale?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLocale.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLocale.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePurpose: FfiConverterRustBuffer {
+    typealias SwiftType = Purpose?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePurpose.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePurpose.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeScreenState: FfiConverterRustBuffer {
+    typealias SwiftType = ScreenState?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeScreenState.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeScreenState.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4098,6 +6758,31 @@ fileprivate struct FfiConverterSequenceTypeClaimView: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeElement: FfiConverterRustBuffer {
+    typealias SwiftType = [Element]
+
+    public static func write(_ value: [Element], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeElement.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Element] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Element]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeElement.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSearchHit: FfiConverterRustBuffer {
     typealias SwiftType = [SearchHit]
 
@@ -4115,6 +6800,31 @@ fileprivate struct FfiConverterSequenceTypeSearchHit: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSearchHit.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSwatch: FfiConverterRustBuffer {
+    typealias SwiftType = [Swatch]
+
+    public static func write(_ value: [Swatch], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSwatch.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Swatch] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Swatch]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSwatch.read(from: &buf))
         }
         return seq
     }
@@ -4285,6 +6995,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_method_onego_open_report() != 19202) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_screen() != 38064) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_set_setting() != 13534) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_settings() != 34770) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_method_secretstore_get() != 16052) {
