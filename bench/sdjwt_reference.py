@@ -206,7 +206,7 @@ def check_disclosed(fixture, payload):
 
 def loadavg():
     try:
-        return list(os.getloadavg())
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return None
 
@@ -258,10 +258,13 @@ def cmd_bench(args):
     results["verify_strict"] = measure(lambda: fx.verify_strict(presentation, nonce0, now), single)
     results["verify_1000"] = measure(verify_all, max(5, int(15 * scale)), round_seconds=0)
     results["verify_1000_strict"] = measure(verify_all_strict, max(5, int(15 * scale)), round_seconds=0)
+    # The QR side by side renders the same text on both sides: onego's presentation when there is one (0.10.4's
+    # own is larger, its disclosures escaping every non-ASCII character, and may not fit a QR code at all).
+    qr_text = check["text"] if rust_check.exists() else presentation
     qr_version = None
     try:
-        qr_version, _ = qr_render(presentation)
-        results["qr"] = measure(lambda: qr_render(presentation), max(10, int(30 * scale)))
+        qr_version, _ = qr_render(qr_text)
+        results["qr"] = measure(lambda: qr_render(qr_text), max(10, int(30 * scale)))
     except ImportError:
         print("qrcode is not installed: no Python QR timing", file=sys.stderr)
     load_after = loadavg()
@@ -287,6 +290,8 @@ def cmd_bench(args):
         "credential_bytes": len(credential),
         "presentation_bytes": len(presentation),
         "qr_version": qr_version,
+        "qr_text": "onego's presentation" if rust_check.exists() else "sd-jwt's presentation",
+        "qr_bytes": len(qr_text),
         "batch": fx.batch,
     }
     (directory / "py-results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=1), "utf-8")
@@ -350,13 +355,16 @@ def cmd_table(args):
         print(f"| {label} | {fmt(r['median_s'] / div)} ({fmt(r['p95_s'] / div)}) | "
               f"{fmt(q['median_s'] / div)} ({fmt(q['p95_s'] / div)}) | {ratio:.1f}× |")
     print()
-    print(f"Rounds (samples × calls): onego {', '.join(f'{k} {v['repeat']}×{v['number']}' for k, v in rust.items())}; "
-          f"Python {', '.join(f'{k} {v['repeat']}×{v['number']}' for k, v in p.items())}.")
+    def rounds(results):
+        return ", ".join(f"{k} {v['repeat']}×{v['number']}" for k, v in results.items())
+
+    print(f"Rounds (samples × calls): onego {rounds(rust)}; Python {rounds(p)}.")
     print(f"Sizes: onego credential {rmeta['credential_bytes']} B, presentation {rmeta['presentation_bytes']} B, "
           f"QR version {rmeta['qr_version']} ({rmeta['qr_width']}×{rmeta['qr_width']}); sd-jwt credential "
-          f"{meta['credential_bytes']} B, presentation {meta['presentation_bytes']} B, QR version {meta['qr_version']}.")
+          f"{meta['credential_bytes']} B, presentation {meta['presentation_bytes']} B; Python QR of "
+          f"{meta['qr_text']} ({meta['qr_bytes']} B): version {meta['qr_version']}.")
     print(f"Python {meta['implementation']} {meta['python']} ({meta.get('openssl')}); "
-          f"{', '.join(f'{k} {v}' for k, v in meta['packages'].items())}; "
+          f"{', '.join(k + ' ' + str(v) for k, v in meta['packages'].items())}; "
           f"load average (1/5/15 min) during the Python run: {meta['load_before']} → {meta['load_after']}.")
 
 
