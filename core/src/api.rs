@@ -149,5 +149,5 @@ async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> CoreResult<T> {
         let problem = if is_problem { serde_json::from_slice::<Problem>(&bytes).ok() } else { None };
         return Err(CoreError::Http { status: status.as_u16(), problem });
     }
-    serde_json::from_slice(&bytes).map_err(|e| CoreError::Malformed(e.to_string()))
+    serde_json::from_slice(&bytes).map_err(|e| CoreError::Malformed(crate::error::json_failure(&e)))
 }

@@ -70,9 +70,15 @@ pub(crate) enum CoreError {
     Internal(String),
 }
 
+/// Where JSON failed, without the message: serde_json quotes the offending value, which may be personal data
+/// (a name in a profile) and would then reach a log.
+pub(crate) fn json_failure(e: &serde_json::Error) -> String {
+    format!("{:?} at line {}, column {}", e.classify(), e.line(), e.column())
+}
+
 impl From<serde_json::Error> for CoreError {
     fn from(e: serde_json::Error) -> Self {
-        Self::Internal(format!("json: {e}"))
+        Self::Internal(format!("json: {}", json_failure(&e)))
     }
 }
 
@@ -130,5 +136,19 @@ fn http_public(status: u16, problem: Option<&Problem>, locale: Locale) -> OnegoE
         (409, _) => OnegoError::Conflict { message: m(Msg::ErrConflict) },
         (400..=499, _) => OnegoError::Validation { field: String::new(), message: m(Msg::ErrValidation) },
         _ => OnegoError::Network { message: m(Msg::ErrServer) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_failures_never_quote_the_value() {
+        let e = serde_json::from_str::<u32>("\"陈静 330106199405180025\"").expect_err("not a number");
+        assert!(e.to_string().contains("陈静"), "serde_json does quote it");
+        let ours = CoreError::from(e).to_string();
+        assert!(!ours.contains("陈静") && !ours.contains("330106"), "{ours}");
+        assert!(ours.contains("line 1"));
     }
 }

@@ -68,7 +68,8 @@ impl From<rusqlite::Error> for ApiError {
 
 impl From<serde_json::Error> for ApiError {
     fn from(e: serde_json::Error) -> Self {
-        Self::internal(e)
+        // Not the message: serde_json quotes the offending value, which may be a citizen's data.
+        Self::internal(format!("json {:?} at line {}, column {}", e.classify(), e.line(), e.column()))
     }
 }
 

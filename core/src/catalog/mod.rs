@@ -191,7 +191,8 @@ struct ItemRow {
 }
 
 fn decode<T: serde::de::DeserializeOwned>(raw: &RawValue, what: &str) -> CoreResult<T> {
-    serde_json::from_str(raw.get()).map_err(|e| CoreError::Malformed(format!("{what}: {e}")))
+    serde_json::from_str(raw.get())
+        .map_err(|e| CoreError::Malformed(format!("{what}: {}", crate::error::json_failure(&e))))
 }
 
 impl ItemRow {

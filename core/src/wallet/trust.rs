@@ -70,8 +70,8 @@ fn verify_status_token(list: &TrustList, issuer: &str, uri: &str, token: &str) -
     if verified.header.typ() != Some(STATUS_LIST_TYP) {
         return Err(CoreError::Integrity(format!("status list {uri}: typ must be {STATUS_LIST_TYP}")));
     }
-    let claims: StatusListClaims =
-        serde_json::from_slice(&verified.payload).map_err(|e| CoreError::Malformed(format!("status list: {e}")))?;
+    let claims: StatusListClaims = serde_json::from_slice(&verified.payload)
+        .map_err(|e| CoreError::Malformed(format!("status list: {}", crate::error::json_failure(&e))))?;
     if claims.sub != uri {
         return Err(CoreError::Integrity(format!("status list served from {uri} names itself {}", claims.sub)));
     }

@@ -127,7 +127,8 @@ pub(crate) fn set_status(
         params![licence_id, next, reason, now],
     )?;
     tx.commit()?;
-    tracing::info!(licence_id, status = next, "licence status changed");
+    // The licence number identifies its holder: the audit row keeps it, the log does not.
+    tracing::info!(status = next, "licence status changed");
     Ok(())
 }
 
