@@ -128,7 +128,7 @@ impl Onego {
             i.store
                 .run(move |c, _| {
                     let list = trust::cached_trust_list(c, &w.anchor)?;
-                    let trust = list.as_ref().map(verifier::Trust::List);
+                    let trust = list.as_deref().map(verifier::Trust::List);
                     verifier::verify_presentation(Some(c), trust, &text, &Expectation { aud, nonce }, now)
                 })
                 .await

@@ -414,9 +414,10 @@ fn summarize(conn: &Connection, list: Option<&TrustList>, row: SummaryRow, now_m
 /// Every licence in the wallet, offline.
 pub(crate) fn list(conn: &Connection, anchor: &Jwk, now_ms: i64) -> CoreResult<Vec<LicenceSummary>> {
     let trust = trust::cached_trust_list(conn, anchor).ok().flatten();
+    let trust = trust.as_deref();
     let mut stmt = conn.prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM licence ORDER BY vct, id"))?;
     let rows = stmt.query_map([], summary_row)?.collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter().map(|r| summarize(conn, trust.as_ref(), r, now_ms)).collect()
+    rows.into_iter().map(|r| summarize(conn, trust, r, now_ms)).collect()
 }
 
 /// The stored credential of a licence, unsealed.
@@ -450,7 +451,7 @@ pub(crate) fn show(conn: &Connection, sealer: &Sealer, anchor: &Jwk, id: &str, n
     let credential = credential(conn, sealer, id)?;
     let issuer = row.issuer.clone();
     let vct = row.vct.clone();
-    let summary = summarize(conn, trust.as_ref(), row, now_ms)?;
+    let summary = summarize(conn, trust.as_deref(), row, now_ms)?;
     let (claims, trust_problem) = match &trust {
         None => (Vec::new(), Some("no trust list has been fetched yet".to_owned())),
         Some(list) => match verify_credential(list, &credential, now_ms.div_euclid(1000)) {

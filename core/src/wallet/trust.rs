@@ -4,7 +4,10 @@
 use onego_protocol::sdjwt::jws::{Jwk, verify_compact};
 use onego_protocol::status_list::{StatusList, StatusListClaims, TokenStatus};
 use onego_protocol::trust::{TrustError, TrustList};
+use std::sync::{Arc, Mutex};
+
 use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
 
 use crate::error::{CoreError, CoreResult};
 use crate::store::{kv_get, kv_set};
@@ -25,10 +28,55 @@ pub(crate) fn accept_trust_list(conn: &Connection, jws: &str, anchor: &Jwk, now_
     Ok(list)
 }
 
-/// The cached trust list, re-verified against the anchor (the database is not trusted to hold it unaltered).
-pub(crate) fn cached_trust_list(conn: &Connection, anchor: &Jwk) -> CoreResult<Option<TrustList>> {
+/// Verification is a pure function of its inputs, so its results are remembered by a digest of them: the
+/// database is not trusted to hold a list unaltered, yet a warm verifier should not check the same signature
+/// again for every licence it is shown.
+struct Memo<T> {
+    entries: Mutex<Vec<([u8; 32], Arc<T>)>>,
+}
+
+impl<T> Memo<T> {
+    const CAPACITY: usize = 32;
+
+    const fn new() -> Self {
+        Self { entries: Mutex::new(Vec::new()) }
+    }
+
+    fn get_or(&self, parts: &[&[u8]], compute: impl FnOnce() -> CoreResult<T>) -> CoreResult<Arc<T>> {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update((p.len() as u64).to_be_bytes());
+            h.update(p);
+        }
+        let key: [u8; 32] = h.finalize().into();
+        if let Ok(entries) = self.entries.lock()
+            && let Some((_, v)) = entries.iter().find(|(k, _)| *k == key)
+        {
+            return Ok(Arc::clone(v));
+        }
+        let value = Arc::new(compute()?);
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= Self::CAPACITY {
+                entries.remove(0);
+            }
+            entries.push((key, Arc::clone(&value)));
+        }
+        Ok(value)
+    }
+}
+
+static TRUST_LISTS: Memo<TrustList> = Memo::new();
+static STATUS_LISTS: Memo<StatusList> = Memo::new();
+
+/// The cached trust list, verified against the anchor (once per distinct list).
+pub(crate) fn cached_trust_list(conn: &Connection, anchor: &Jwk) -> CoreResult<Option<Arc<TrustList>>> {
     let Some(jws) = kv_get(conn, "trust_list")? else { return Ok(None) };
-    TrustList::verify(&jws, anchor).map(Some).map_err(|e| CoreError::Integrity(e.to_string()))
+    let anchor_json = anchor.to_json().to_string();
+    TRUST_LISTS
+        .get_or(&[anchor_json.as_bytes(), jws.as_bytes()], || {
+            TrustList::verify(&jws, anchor).map_err(|e| CoreError::Integrity(e.to_string()))
+        })
+        .map(Some)
 }
 
 /// The key of `issuer` that signed a status list token with header `kid`.
@@ -102,8 +150,11 @@ pub(crate) fn cached_status(
         })
         .optional()?;
     let Some((token, fetched_ms, ttl_s)) = row else { return Ok(None) };
-    let claims = verify_status_token(list, issuer, uri, &token)?;
-    let bits = StatusList::decode(&claims.status_list).map_err(|e| CoreError::Malformed(e.to_string()))?;
+    let keys = serde_json::to_string(&list.issuer(issuer).map(|i| &i.jwks)).unwrap_or_default();
+    let bits = STATUS_LISTS.get_or(&[keys.as_bytes(), issuer.as_bytes(), uri.as_bytes(), token.as_bytes()], || {
+        let claims = verify_status_token(list, issuer, uri, &token)?;
+        StatusList::decode(&claims.status_list).map_err(|e| CoreError::Malformed(e.to_string()))
+    })?;
     let status = bits.get(idx).map_err(|e| CoreError::Integrity(e.to_string()))?;
     Ok(Some(CachedStatus { status, fetched_ms, stale: now_ms - fetched_ms > ttl_s.saturating_mul(1000) }))
 }
