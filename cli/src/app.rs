@@ -71,6 +71,8 @@ enum AppCommand {
         #[command(subcommand)]
         command: crate::wallet::WalletCommand,
     },
+    /// Plans a bundle (一件事) offline: what applies and why, pre-filled fields, materials, what is spared.
+    Plan(crate::plan::PlanArgs),
     /// A screen's view model as a phone shell receives it, with its ageing-friendly (适老化) audit.
     Screen(crate::screen::ScreenArgs),
 }
@@ -193,6 +195,7 @@ async fn command(app: &Onego, command: AppCommand, json: bool) -> Result<(), One
         }
         AppCommand::Wallet { command } => crate::wallet::run(app, command, json).await?,
         AppCommand::Screen(args) => crate::screen::run(app, args, json).await?,
+        AppCommand::Plan(args) => crate::plan::run(app, args, json).await?,
         AppCommand::Status => {
             let state = app.catalog_state().await?;
             let who = app.signed_in()?;

@@ -4,6 +4,7 @@ mod app;
 mod check;
 mod demo;
 mod file_secrets;
+mod plan;
 mod screen;
 mod staff;
 mod wallet;

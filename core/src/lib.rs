@@ -10,6 +10,7 @@ mod error;
 #[cfg(feature = "ffi")]
 pub mod ffi;
 pub mod i18n;
+mod plan_api;
 pub mod screens;
 mod screens_api;
 mod secrets;
@@ -28,6 +29,10 @@ pub use catalog::{BundleGuide, BundleMemberGuide, BundleRef, CatalogState, Guide
 pub use error::OnegoError;
 pub use i18n::Locale;
 pub use onego_protocol::api::{AccountKind, Profile};
+pub use onego_protocol::plan::{
+    AnswerValue, MaterialPlan, Plan, PlanRequest, PlannedField, PlannedMaterial, PlannedMatter, PlannedQuestion,
+    Provenance, Spared, Truth,
+};
 pub use onego_protocol::time::Clock;
 pub use screens::{
     Element, Intent, Role, Screen, ScreenName, ScreenOptions, ScreenState, Setting, Settings, Violation, audit,

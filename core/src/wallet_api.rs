@@ -16,6 +16,7 @@ fn random_nonce() -> Result<String, CoreError> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
+#[cfg_attr(feature = "ffi", uniffi::export(async_runtime = "tokio"))]
 impl Onego {
     /// Fetches the trust list, the signed-in person's licences (bound to this device's key) and their status.
     pub async fn refresh_wallet(&self) -> Result<WalletRefresh, OnegoError> {
@@ -187,6 +188,7 @@ impl Onego {
 const RENEW_BEFORE_MS: i64 = 5_000;
 
 /// A licence being shown: [`PresentingSession::current`] always returns a presentation a verifier will accept.
+#[cfg_attr(feature = "ffi", derive(uniffi::Object))]
 pub struct PresentingSession {
     app: Onego,
     request: PresentRequest,
@@ -199,6 +201,7 @@ impl std::fmt::Debug for PresentingSession {
     }
 }
 
+#[cfg_attr(feature = "ffi", uniffi::export(async_runtime = "tokio"))]
 impl PresentingSession {
     /// The presentation to show now; a new one (new KB-JWT, same claims) when the old is about to expire.
     pub async fn current(&self) -> Result<Presentation, OnegoError> {

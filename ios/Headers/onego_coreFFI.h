@@ -394,6 +394,66 @@ uint64_t uniffi_onego_core_fn_method_onego_set_setting(uint64_t ptr, RustBuffer 
 uint64_t uniffi_onego_core_fn_method_onego_settings(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_BUILD_PRESENTATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_BUILD_PRESENTATION
+uint64_t uniffi_onego_core_fn_method_onego_build_presentation(uint64_t ptr, RustBuffer request, int8_t log
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_LICENCE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_LICENCE
+uint64_t uniffi_onego_core_fn_method_onego_licence(uint64_t ptr, RustBuffer id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_LICENCES
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_LICENCES
+uint64_t uniffi_onego_core_fn_method_onego_licences(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PRESENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PRESENT
+uint64_t uniffi_onego_core_fn_method_onego_present(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PRESENT_ONLINE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PRESENT_ONLINE
+uint64_t uniffi_onego_core_fn_method_onego_present_online(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REFRESH_LICENCE_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REFRESH_LICENCE_STATUS
+uint64_t uniffi_onego_core_fn_method_onego_refresh_licence_status(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REFRESH_WALLET
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REFRESH_WALLET
+uint64_t uniffi_onego_core_fn_method_onego_refresh_wallet(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_START_PRESENTING
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_START_PRESENTING
+uint64_t uniffi_onego_core_fn_method_onego_start_presenting(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_TRUST_LIST_JWS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_TRUST_LIST_JWS
+uint64_t uniffi_onego_core_fn_method_onego_trust_list_jws(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_USAGE_LOG
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_USAGE_LOG
+uint64_t uniffi_onego_core_fn_method_onego_usage_log(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_VERIFY_CODE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_VERIFY_CODE
+uint64_t uniffi_onego_core_fn_method_onego_verify_code(uint64_t ptr, RustBuffer qr_text
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_VERIFY_PRESENTATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_VERIFY_PRESENTATION
+uint64_t uniffi_onego_core_fn_method_onego_verify_presentation(uint64_t ptr, RustBuffer text, RustBuffer aud, RustBuffer nonce
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_SECRETSTORE
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_SECRETSTORE
 uint64_t uniffi_onego_core_fn_clone_secretstore(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -447,6 +507,21 @@ RustBuffer uniffi_onego_core_fn_method_devicekey_public_jwk(uint64_t ptr, RustCa
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_DEVICEKEY_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_DEVICEKEY_SIGN
 RustBuffer uniffi_onego_core_fn_method_devicekey_sign(uint64_t ptr, RustBuffer message, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_PRESENTINGSESSION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_PRESENTINGSESSION
+uint64_t uniffi_onego_core_fn_clone_presentingsession(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_FREE_PRESENTINGSESSION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_FREE_PRESENTINGSESSION
+void uniffi_onego_core_fn_free_presentingsession(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_PRESENTINGSESSION_CURRENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_PRESENTINGSESSION_CURRENT
+uint64_t uniffi_onego_core_fn_method_presentingsession_current(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_ONEGO_CORE_RUSTBUFFER_ALLOC
@@ -805,6 +880,78 @@ uint16_t uniffi_onego_core_checksum_method_onego_settings(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_BUILD_PRESENTATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_BUILD_PRESENTATION
+uint16_t uniffi_onego_core_checksum_method_onego_build_presentation(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_LICENCE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_LICENCE
+uint16_t uniffi_onego_core_checksum_method_onego_licence(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_LICENCES
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_LICENCES
+uint16_t uniffi_onego_core_checksum_method_onego_licences(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PRESENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PRESENT
+uint16_t uniffi_onego_core_checksum_method_onego_present(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PRESENT_ONLINE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PRESENT_ONLINE
+uint16_t uniffi_onego_core_checksum_method_onego_present_online(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REFRESH_LICENCE_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REFRESH_LICENCE_STATUS
+uint16_t uniffi_onego_core_checksum_method_onego_refresh_licence_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REFRESH_WALLET
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REFRESH_WALLET
+uint16_t uniffi_onego_core_checksum_method_onego_refresh_wallet(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_START_PRESENTING
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_START_PRESENTING
+uint16_t uniffi_onego_core_checksum_method_onego_start_presenting(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_TRUST_LIST_JWS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_TRUST_LIST_JWS
+uint16_t uniffi_onego_core_checksum_method_onego_trust_list_jws(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_USAGE_LOG
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_USAGE_LOG
+uint16_t uniffi_onego_core_checksum_method_onego_usage_log(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_VERIFY_CODE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_VERIFY_CODE
+uint16_t uniffi_onego_core_checksum_method_onego_verify_code(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_VERIFY_PRESENTATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_VERIFY_PRESENTATION
+uint16_t uniffi_onego_core_checksum_method_onego_verify_presentation(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_SECRETSTORE_GET
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_SECRETSTORE_GET
 uint16_t uniffi_onego_core_checksum_method_secretstore_get(void
@@ -832,6 +979,12 @@ uint16_t uniffi_onego_core_checksum_method_devicekey_public_jwk(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_DEVICEKEY_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_DEVICEKEY_SIGN
 uint16_t uniffi_onego_core_checksum_method_devicekey_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_PRESENTINGSESSION_CURRENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_PRESENTINGSESSION_CURRENT
+uint16_t uniffi_onego_core_checksum_method_presentingsession_current(void
     
 );
 #endif

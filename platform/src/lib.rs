@@ -9,6 +9,7 @@ mod auth;
 mod catalog;
 mod db;
 mod error;
+mod plan;
 mod profile;
 pub mod seed;
 pub mod wallet;
@@ -182,6 +183,7 @@ fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(wallet::staff::set_licence_status))
         .routes(routes!(wallet::exchange::upload))
         .routes(routes!(wallet::exchange::resolve))
+        .routes(routes!(plan::plan_bundle))
         .with_state(state)
         .split_for_parts();
     let doc = api.clone();

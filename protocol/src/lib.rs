@@ -6,6 +6,7 @@
 pub mod api;
 pub mod ids;
 pub mod licence;
+pub mod plan;
 pub mod sdjwt;
 pub mod status_list;
 pub mod time;

@@ -929,6 +929,65 @@ public protocol OnegoProtocol: AnyObject, Sendable {
      */
     func settings() async throws  -> Settings
     
+    func buildPresentation(request: PresentRequest, log: Bool) async throws  -> Presentation
+    
+    /**
+     * One licence with all its claims. Offline.
+     */
+    func licence(id: String) async throws  -> LicenceView
+    
+    /**
+     * The wallet's licences with their status and when it was checked. Offline.
+     */
+    func licences() async throws  -> [LicenceSummary]
+    
+    /**
+     * 亮证: builds a presentation for a purpose and logs the use. Offline.
+     */
+    func present(request: PresentRequest) async throws  -> Presentation
+    
+    /**
+     * Online QR mode: the presentation is parked on the platform and the QR carries only a one-time code.
+     */
+    func presentOnline(request: PresentRequest) async throws  -> OnlinePresentation
+    
+    /**
+     * Re-checks the trust list and status lists (cheap; also what a verifier does before going offline).
+     * Needs no sign-in.
+     */
+    func refreshLicenceStatus() async throws  -> Int32
+    
+    /**
+     * Fetches the trust list, the signed-in person's licences (bound to this device's key) and their status.
+     */
+    func refreshWallet() async throws  -> WalletRefresh
+    
+    /**
+     * 亮证 on screen: a presentation that renews itself before its window ends. The use is logged once.
+     */
+    func startPresenting(request: PresentRequest) async throws  -> PresentingSession
+    
+    /**
+     * The cached trust list as signed by the national anchor (a JWS), for stand-alone verifiers.
+     */
+    func trustListJws() async throws  -> String?
+    
+    /**
+     * 用证记录: every use of a licence, oldest first; fails if the log was tampered with. Offline.
+     */
+    func usageLog() async throws  -> [UsageEntry]
+    
+    /**
+     * Verifier mode for an online QR (`ONEGO-P:<code>`): fetches the presentation once, then checks it as
+     * an offline one.
+     */
+    func verifyCode(qrText: String) async throws  -> Verdict
+    
+    /**
+     * Verifier mode: checks a scanned presentation offline against the cached trust and status lists.
+     */
+    func verifyPresentation(text: String, aud: String?, nonce: String?) async throws  -> Verdict
+    
 }
 /**
  * The app core. Cheap to clone; all clones share one database and sign-in.
@@ -1288,6 +1347,233 @@ open func settings()async throws  -> Settings  {
         )
 }
     
+open func buildPresentation(request: PresentRequest, log: Bool)async throws  -> Presentation  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_build_presentation(
+                        self.uniffiCloneHandle(),FfiConverterTypePresentRequest_lower(request),FfiConverterBool.lower(log)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePresentation_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * One licence with all its claims. Offline.
+     */
+open func licence(id: String)async throws  -> LicenceView  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_licence(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeLicenceView_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * The wallet's licences with their status and when it was checked. Offline.
+     */
+open func licences()async throws  -> [LicenceSummary]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_licences(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeLicenceSummary.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * 亮证: builds a presentation for a purpose and logs the use. Offline.
+     */
+open func present(request: PresentRequest)async throws  -> Presentation  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_present(
+                        self.uniffiCloneHandle(),FfiConverterTypePresentRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePresentation_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Online QR mode: the presentation is parked on the platform and the QR carries only a one-time code.
+     */
+open func presentOnline(request: PresentRequest)async throws  -> OnlinePresentation  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_present_online(
+                        self.uniffiCloneHandle(),FfiConverterTypePresentRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeOnlinePresentation_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Re-checks the trust list and status lists (cheap; also what a verifier does before going offline).
+     * Needs no sign-in.
+     */
+open func refreshLicenceStatus()async throws  -> Int32  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_refresh_licence_status(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_i32,
+            completeFunc: ffi_onego_core_rust_future_complete_i32,
+            freeFunc: ffi_onego_core_rust_future_free_i32,
+            liftFunc: FfiConverterInt32.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Fetches the trust list, the signed-in person's licences (bound to this device's key) and their status.
+     */
+open func refreshWallet()async throws  -> WalletRefresh  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_refresh_wallet(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWalletRefresh_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * 亮证 on screen: a presentation that renews itself before its window ends. The use is logged once.
+     */
+open func startPresenting(request: PresentRequest)async throws  -> PresentingSession  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_start_presenting(
+                        self.uniffiCloneHandle(),FfiConverterTypePresentRequest_lower(request)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_u64,
+            completeFunc: ffi_onego_core_rust_future_complete_u64,
+            freeFunc: ffi_onego_core_rust_future_free_u64,
+            liftFunc: FfiConverterTypePresentingSession_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * The cached trust list as signed by the national anchor (a JWS), for stand-alone verifiers.
+     */
+open func trustListJws()async throws  -> String?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_trust_list_jws(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionString.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * 用证记录: every use of a licence, oldest first; fails if the log was tampered with. Offline.
+     */
+open func usageLog()async throws  -> [UsageEntry]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_usage_log(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeUsageEntry.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Verifier mode for an online QR (`ONEGO-P:<code>`): fetches the presentation once, then checks it as
+     * an offline one.
+     */
+open func verifyCode(qrText: String)async throws  -> Verdict  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_verify_code(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(qrText)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVerdict_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Verifier mode: checks a scanned presentation offline against the cached trust and status lists.
+     */
+open func verifyPresentation(text: String, aud: String?, nonce: String?)async throws  -> Verdict  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_verify_presentation(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(text),FfiConverterOptionString.lower(aud),FfiConverterOptionString.lower(nonce)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVerdict_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
 
     
 }
@@ -1331,6 +1617,142 @@ public func FfiConverterTypeOnego_lift(_ handle: UInt64) throws -> Onego {
 #endif
 public func FfiConverterTypeOnego_lower(_ value: Onego) -> UInt64 {
     return FfiConverterTypeOnego.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A licence being shown: [`PresentingSession::current`] always returns a presentation a verifier will accept.
+ */
+public protocol PresentingSessionProtocol: AnyObject, Sendable {
+    
+    /**
+     * The presentation to show now; a new one (new KB-JWT, same claims) when the old is about to expire.
+     */
+    func current() async throws  -> Presentation
+    
+}
+/**
+ * A licence being shown: [`PresentingSession::current`] always returns a presentation a verifier will accept.
+ */
+open class PresentingSession: PresentingSessionProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_onego_core_fn_clone_presentingsession(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_onego_core_fn_free_presentingsession(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The presentation to show now; a new one (new KB-JWT, same claims) when the old is about to expire.
+     */
+open func current()async throws  -> Presentation  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_presentingsession_current(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePresentation_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePresentingSession: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PresentingSession
+
+    public static func lift(_ handle: UInt64) throws -> PresentingSession {
+        return PresentingSession(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PresentingSession) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PresentingSession {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PresentingSession, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentingSession_lift(_ handle: UInt64) throws -> PresentingSession {
+    return try FfiConverterTypePresentingSession.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentingSession_lower(_ value: PresentingSession) -> UInt64 {
+    return FfiConverterTypePresentingSession.lower(value)
 }
 
 
@@ -6783,6 +7205,31 @@ fileprivate struct FfiConverterSequenceTypeElement: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLicenceSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [LicenceSummary]
+
+    public static func write(_ value: [LicenceSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLicenceSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LicenceSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LicenceSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLicenceSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSearchHit: FfiConverterRustBuffer {
     typealias SwiftType = [SearchHit]
 
@@ -6825,6 +7272,31 @@ fileprivate struct FfiConverterSequenceTypeSwatch: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSwatch.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeUsageEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [UsageEntry]
+
+    public static func write(_ value: [UsageEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUsageEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UsageEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UsageEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUsageEntry.read(from: &buf))
         }
         return seq
     }
@@ -7006,6 +7478,42 @@ private let initializationResult: InitializationResult = {
     if (uniffi_onego_core_checksum_method_onego_settings() != 34770) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_onego_core_checksum_method_onego_build_presentation() != 61869) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_licence() != 30887) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_licences() != 21188) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_present() != 5279) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_present_online() != 13233) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_refresh_licence_status() != 24521) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_refresh_wallet() != 10980) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_start_presenting() != 32481) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_trust_list_jws() != 31451) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_usage_log() != 36642) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_verify_code() != 62932) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_verify_presentation() != 22346) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_onego_core_checksum_method_secretstore_get() != 16052) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7019,6 +7527,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_method_devicekey_sign() != 56740) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_presentingsession_current() != 43190) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_constructor_onego_new() != 20913) {

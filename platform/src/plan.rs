@@ -1,0 +1,87 @@
+//! `POST /v1/plan`: the platform's side of planning a bundle. It runs the same pure planner as the phone, over
+//! its own catalog, the shared registries' profile and the licences the registries issued to the caller.
+
+use axum::extract::State;
+use onego_protocol::api::{AccountKind, Bundle, Matter};
+use onego_protocol::plan::{self, HeldLicence, Plan, PlanInput, PlanRequest};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Map, Value};
+
+use crate::auth::Caller;
+use crate::error::Json;
+use crate::{ApiError, AppState};
+
+fn catalog_body(conn: &Connection, id: &str, kind: &str) -> Result<Option<String>, ApiError> {
+    Ok(conn
+        .query_row(
+            "SELECT body FROM catalog_item WHERE id = ?1 AND kind = ?2 AND deleted = 0 AND body IS NOT NULL",
+            params![id, kind],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Valid licences the caller holds (as an enterprise account also their companies'), with their face claims.
+fn held_licences(conn: &Connection, subject: &str, kind: AccountKind) -> Result<Vec<HeldLicence>, ApiError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.vct, l.claims FROM licence l
+         WHERE l.status = 0 AND (l.holder_subject = ?1 OR (?2 AND l.holder_credit_code IN
+             (SELECT credit_code FROM company_role WHERE subject = ?1)))
+         ORDER BY l.licence_id",
+    )?;
+    let rows = stmt
+        .query_map(params![subject, matches!(kind, AccountKind::Enterprise)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(vct, claims)| {
+            let claims: Map<String, Value> = serde_json::from_str(&claims)?;
+            Ok(HeldLicence::from_claims(&vct, &claims))
+        })
+        .collect()
+}
+
+pub(crate) fn compute(conn: &Connection, caller: &Caller, request: &PlanRequest) -> Result<Plan, ApiError> {
+    let Some(body) = catalog_body(conn, &request.bundle_id, "bundle")? else {
+        return Err(ApiError::not_found("no such bundle"));
+    };
+    let bundle: Bundle = serde_json::from_str(&body)?;
+    plan::validate_answers(&bundle, &request.answers)
+        .map_err(|(field, detail)| ApiError::validation(&format!("answers.{field}"), detail))?;
+    let mut matters = Vec::new();
+    for m in &bundle.members {
+        if let Some(body) = catalog_body(conn, &m.matter_id, "matter")? {
+            matters.push(serde_json::from_str::<Matter>(&body)?);
+        }
+    }
+    let profile = serde_json::to_value(crate::profile::load(conn, &caller.subject, caller.kind)?)?;
+    let held = held_licences(conn, &caller.subject, caller.kind)?;
+    Ok(plan::plan(&PlanInput {
+        bundle: &bundle,
+        matters: &matters,
+        answers: &request.answers,
+        profile: &profile,
+        held: &held,
+    }))
+}
+
+/// Plans a bundle for the caller: which matters apply and why, pre-filled fields with their provenance, how each
+/// material is provided, and what is spared. The phone computes the same plan offline.
+#[utoipa::path(post, path = "/v1/plan", tag = "services", security(("bearer" = [])),
+    request_body = PlanRequest,
+    responses(
+        (status = 200, description = "The plan", body = Plan),
+        (status = 400, description = "The body is not a plan request", body = onego_protocol::api::Problem),
+        (status = 401, description = "Not signed in, or the token expired", body = onego_protocol::api::Problem),
+        (status = 404, description = "No such bundle", body = onego_protocol::api::Problem),
+        (status = 422, description = "An answer does not fit its question", body = onego_protocol::api::Problem),
+    ))]
+pub(crate) async fn plan_bundle(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(request): Json<PlanRequest>,
+) -> Result<axum::Json<Plan>, ApiError> {
+    let plan = state.db(move |c| compute(c, &caller, &request)).await?;
+    Ok(axum::Json(plan))
+}
