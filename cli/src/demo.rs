@@ -172,6 +172,7 @@ pub(crate) async fn run() -> ExitCode {
 
     let shown_elsewhere = wallet_steps(&mut t, &app, &platform).await;
 
+    plan_step(&mut t, &app).await;
     elder_steps(&mut t, &app).await;
     platform.shutdown().await;
     if let Some(text) = shown_elsewhere {
@@ -351,6 +352,41 @@ async fn elder_steps(t: &mut Transcript, app: &Onego) {
         }
         println!("   {count} screens built from this phone's data in 长辈版: {total} violation(s)");
         if failed.is_empty() { Ok(()) } else { Err(failed.join("; ")) }
+    })
+    .await;
+}
+
+/// 出生一件事 planned on the phone, offline: what applies, what is pre-filled and what the wallet spares.
+async fn plan_step(t: &mut Transcript, app: &Onego) {
+    use onego_core::{AnswerValue, Truth};
+    t.step("出生一件事：引导问题、免填、免交 / the newborn bundle planned from profile and wallet", async {
+        let answers = [
+            ("born", AnswerValue::Bool(true)),
+            ("hukou_with", AnswerValue::Text("随母亲".into())),
+            ("mother_insured", AnswerValue::Bool(true)),
+            ("need_ssc", AnswerValue::Bool(true)),
+            ("birth_registered", AnswerValue::Bool(true)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let plan = app.plan("bundle-birth".into(), answers).await.map_err(e2s)?;
+        for m in &plan.matters {
+            let mark = match m.applies {
+                Truth::True => "✓",
+                Truth::False => "✗",
+                Truth::Unknown => "?",
+            };
+            println!("   {mark} {}（{}）", m.name, m.why);
+        }
+        let prefilled: Vec<&str> = plan.fields.iter().filter(|f| f.value.is_some()).map(|f| f.label.as_str()).collect();
+        println!("   免填 / pre-filled: {}", prefilled.join("、"));
+        println!("   {}  ({})", plan.summary, plan.summary_en);
+        if plan.spared.fields_prefilled > 0 && plan.spared.materials_spared > 0 {
+            Ok(())
+        } else {
+            Err("nothing was spared".into())
+        }
     })
     .await;
 }
