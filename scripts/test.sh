@@ -21,3 +21,8 @@ python3 -m openapi_spec_validator target/openapi.json
 
 echo "== Bindings: Kotlin (JVM, Maven) and Python against the real library and platform; Swift freshness"
 bash bindings/scripts/test-bindings.sh
+
+echo "== Mobile shells: Kotlin (android/) and Swift (ios/) parse with real grammars; shell-common on the JVM"
+# No Android SDK or Swift compiler here: tree-sitter catches syntax errors, the hosted workflows build the apps.
+python3 scripts/check-shell-syntax.py
+mvn -q -B -f android/shell-common/pom.xml test
