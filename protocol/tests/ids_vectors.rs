@@ -6,28 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use onego_protocol::ids::{CreditCode, IdError, IdHolderKind, IdNumber, ric_check_char, uscc_check_char};
 use serde_json::Value;
 
-fn vectors_dir() -> PathBuf {
-    let dir = std::env::var_os("ONEGO_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
-    assert!(
-        dir.is_dir(),
-        "conformance vectors not found at {} (set ONEGO_VECTORS to the shared/vectors folder)",
-        dir.display()
-    );
-    dir
-}
-
-fn load(name: &str) -> Value {
-    let path = vectors_dir().join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
-}
+mod vectors;
+use vectors::load;
 
 fn str_field<'a>(entry: &'a Value, key: &str) -> &'a str {
     entry[key].as_str().unwrap_or_else(|| panic!("missing string field {key:?} in {entry}"))

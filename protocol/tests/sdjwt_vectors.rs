@@ -9,7 +9,6 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests")]
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -21,23 +20,8 @@ use onego_protocol::sdjwt::{
 };
 use serde_json::{Map, Value};
 
-fn vectors_dir() -> PathBuf {
-    let dir = std::env::var_os("ONEGO_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
-    assert!(
-        dir.is_dir(),
-        "conformance vectors not found at {} (set ONEGO_VECTORS to the shared/vectors folder)",
-        dir.display()
-    );
-    dir
-}
-
-fn load(name: &str) -> Value {
-    let path = vectors_dir().join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
-}
+mod vectors;
+use vectors::load;
 
 fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {
     value[key].as_array().unwrap_or_else(|| panic!("missing array {key:?}"))

@@ -35,16 +35,7 @@ async fn one_citizen_never_reads_another() {
     // Over plain HTTP too, with the same answer for someone who does not exist.
     let client = http();
     assert_ne!(own.subject, hers.subject);
-    let login: Value = client
-        .post(format!("{}/v1/auth/token", platform.url()))
-        .json(&json!({"grant_type": "otp", "phone": HUSBAND, "code": CODE, "kind": "citizen"}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
-    let bearer = login["access_token"].as_str().expect("access token").to_owned();
+    let bearer = access_token(&platform.url(), HUSBAND, "citizen").await;
     for subject in [hers.subject.as_str(), "p9999"] {
         let res = client
             .get(format!("{}/v1/profiles/{subject}", platform.url()))
@@ -144,15 +135,7 @@ async fn a_reused_refresh_token_revokes_the_sign_in() {
     let platform = platform().await;
     let client = http();
     let url = platform.url();
-    let login: Value = client
-        .post(format!("{url}/v1/auth/token"))
-        .json(&json!({"grant_type": "otp", "phone": CITIZEN, "code": CODE, "kind": "citizen"}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
+    let login = token_response(&url, CITIZEN, "citizen").await;
     let refresh = login["refresh_token"].as_str().expect("refresh").to_owned();
     let rotate = |t: String| {
         let client = client.clone();

@@ -43,15 +43,7 @@ async fn the_document_matches_the_server() {
         assert!(doc["components"]["schemas"][name].is_object(), "dangling $ref {r}");
     }
 
-    let login: Value = client
-        .post(format!("{url}/v1/auth/token"))
-        .json(&json!({"grant_type": "otp", "phone": CITIZEN, "code": CODE, "kind": "citizen"}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
+    let login = token_response(&url, CITIZEN, "citizen").await;
     let token = login["access_token"].as_str().expect("token").to_owned();
     let me: Value =
         client.get(format!("{url}/v1/me")).bearer_auth(&token).send().await.expect("me").json().await.expect("json");

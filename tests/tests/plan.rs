@@ -13,16 +13,7 @@ use onego_protocol::api::{AnswerKind, Bundle};
 use serde_json::{Value, json};
 
 async fn token(url: &str, phone: &str, kind: &str) -> String {
-    let res: Value = http()
-        .post(format!("{url}/v1/auth/token"))
-        .json(&json!({"grant_type": "otp", "phone": phone, "code": CODE, "kind": kind}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
-    res["access_token"].as_str().expect("access token").to_owned()
+    access_token(url, phone, kind).await
 }
 
 async fn platform_plan(url: &str, bearer: &str, bundle_id: &str, answers: &BTreeMap<String, AnswerValue>) -> Value {

@@ -33,16 +33,7 @@ fn now_secs() -> i64 {
 }
 
 async fn sign_in(url: &str, phone: &str, kind: &str) -> String {
-    let res: Value = http()
-        .post(format!("{url}/v1/auth/token"))
-        .json(&json!({"grant_type": "otp", "phone": phone, "code": CODE, "kind": kind}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
-    res["access_token"].as_str().expect("access token").to_owned()
+    access_token(url, phone, kind).await
 }
 
 async fn trust_list(url: &str) -> TrustList {
