@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use onego_core::{Expectation, LicenceState, Onego, OnegoError, PresentRequest, Purpose, Verdict};
+use onego_core::{Expectation, LicenceState, Locale, Onego, OnegoError, PresentRequest, Purpose, Verdict};
 
 #[derive(Subcommand)]
 pub(crate) enum WalletCommand {
@@ -33,15 +33,9 @@ pub(crate) enum WalletCommand {
     ExportTrust { file: std::path::PathBuf },
 }
 
-pub(crate) fn state_text(s: LicenceState) -> &'static str {
-    match s {
-        LicenceState::Valid => "有效 valid",
-        LicenceState::ExpiringSoon => "即将到期 expiring soon",
-        LicenceState::Expired => "已过期 expired",
-        LicenceState::Revoked => "已注销 revoked",
-        LicenceState::Suspended => "已暂停 suspended",
-        LicenceState::Unknown => "状态未知 unknown",
-    }
+/// The core's wording for a licence state, in both languages (the desktop shell is bilingual).
+pub(crate) fn state_text(s: LicenceState) -> String {
+    format!("{} {}", s.label(Locale::ZhCn), s.label(Locale::En).to_lowercase())
 }
 
 pub(crate) fn checked_text(ms: Option<i64>) -> String {

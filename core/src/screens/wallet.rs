@@ -289,3 +289,11 @@ pub(crate) fn usage(p: &mut Page<'_>, input: &Input) {
         }
     }
 }
+
+impl LicenceState {
+    /// The word every shell shows for this state, in `locale` (the same the wallet screens use).
+    #[must_use]
+    pub fn label(self, locale: crate::Locale) -> &'static str {
+        state_cue(self).2.text(locale)
+    }
+}
