@@ -88,6 +88,7 @@ fn provenance(p: &Provenance) -> String {
             format!("电子证照 {name}#{claim}")
         }
         Provenance::Answer { question } => format!("回答 {question}"),
+        Provenance::Application { matter_id, output } => format!("由前序事项 {matter_id} 办结后填入 {output}"),
         Provenance::Applicant => "待填写".to_owned(),
     }
 }

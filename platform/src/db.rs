@@ -156,6 +156,85 @@ CREATE TABLE issued_credential (
     at INTEGER NOT NULL
 );
 CREATE INDEX issued_credential_by_licence ON issued_credential (licence_id);
+-- Maternal-health registry (妇幼): deliveries the hospitals reported, what 出生医学证明 is issued from.
+CREATE TABLE delivery_record (
+    id TEXT PRIMARY KEY,
+    mother TEXT NOT NULL REFERENCES person (subject),
+    child_gender TEXT NOT NULL,
+    birth_date TEXT NOT NULL,
+    birth_place TEXT NOT NULL,
+    hospital TEXT NOT NULL,
+    reported_at INTEGER NOT NULL
+);
+-- Bank accounts by holder, for rules such as «the account belongs to the applicant».
+CREATE TABLE bank_account (
+    account TEXT PRIMARY KEY,
+    holder TEXT NOT NULL REFERENCES person (subject),
+    bank TEXT NOT NULL
+);
+-- Guardians see their wards' licences (a newborn's 出生医学证明, 户口簿 page, 社保卡) in their wallet.
+CREATE TABLE guardianship (
+    guardian TEXT NOT NULL REFERENCES person (subject),
+    ward TEXT NOT NULL REFERENCES person (subject),
+    PRIMARY KEY (guardian, ward)
+);
+-- Family proxy (亲友代办): a principal lets a delegate apply in their name, for some services, until expires_at.
+CREATE TABLE delegation (
+    id TEXT PRIMARY KEY,
+    principal TEXT NOT NULL REFERENCES person (subject),
+    delegate TEXT NOT NULL REFERENCES person (subject),
+    scope TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE INDEX delegation_by_delegate ON delegation (delegate);
+-- Applications (办件): one row per submission, deduplicated by (submitted_by, idempotency_key). request_hash is
+-- the SHA-256 of the submission body: the same key with another body is a conflict, not a replay.
+CREATE TABLE application (
+    id TEXT PRIMARY KEY,
+    service_id TEXT NOT NULL,
+    service_name TEXT NOT NULL,
+    principal TEXT NOT NULL REFERENCES person (subject),
+    -- The company an enterprise account applied for.
+    company TEXT REFERENCES company (credit_code),
+    submitted_by TEXT NOT NULL REFERENCES person (subject),
+    delegation_id TEXT REFERENCES delegation (id),
+    idempotency_key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (submitted_by, idempotency_key)
+);
+CREATE INDEX application_by_principal ON application (principal);
+-- One row per member matter that applies; outputs/needs/licences are JSON.
+CREATE TABLE application_matter (
+    application_id TEXT NOT NULL REFERENCES application (id),
+    matter_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    department_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    due_date TEXT NOT NULL,
+    outputs TEXT NOT NULL DEFAULT '{}',
+    needs TEXT NOT NULL DEFAULT '[]',
+    licences TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (application_id, matter_id)
+);
+CREATE INDEX application_matter_by_status ON application_matter (status, department_id);
+-- Every status change, in order: the history of each matter and the event stream (cursor) clients resume from.
+CREATE TABLE application_event (
+    cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+    application_id TEXT NOT NULL REFERENCES application (id),
+    matter_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    note TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    licence_ids TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX application_event_by_application ON application_event (application_id, cursor);
 -- Online QR mode: a presentation parked under a short code, resolvable once within its window.
 CREATE TABLE presentation_code (
     code TEXT PRIMARY KEY,

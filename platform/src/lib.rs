@@ -94,6 +94,8 @@ pub(crate) struct AppState {
     pub(crate) config: Arc<PlatformConfig>,
     /// The public base URL, without a trailing `/`.
     public_url: Arc<str>,
+    /// Carries the newest application event cursor; event streams wait on it.
+    pub(crate) events: Arc<tokio::sync::watch::Sender<i64>>,
 }
 
 impl AppState {
@@ -211,6 +213,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         db: Arc::new(Mutex::new(conn)),
         config: Arc::new(PlatformConfig::default()),
         public_url: Arc::from("http://127.0.0.1"),
+        events: Arc::new(tokio::sync::watch::channel(0).0),
     };
     router(state).1
 }
@@ -274,7 +277,10 @@ impl RunningPlatform {
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.addr, source })?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
         let public_url = Arc::from(public_url.trim_end_matches('/'));
-        let state = AppState { db: Arc::new(Mutex::new(conn)), config: Arc::new(config), public_url };
+        let last_event: i64 =
+            conn.query_row("SELECT coalesce(max(cursor), 0) FROM application_event", [], |r| r.get(0))?;
+        let events = Arc::new(tokio::sync::watch::channel(last_event).0);
+        let state = AppState { db: Arc::new(Mutex::new(conn)), config: Arc::new(config), public_url, events };
         let (app, _) = router(state.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {

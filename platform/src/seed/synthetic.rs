@@ -319,6 +319,7 @@ fn field(key: &str, label: &str, label_en: &str, kind: FieldKind, source: &str) 
         max_len: None,
         source: Some(source.to_owned()),
         help: String::new(),
+        checks: Vec::new(),
     }
 }
 

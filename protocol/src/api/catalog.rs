@@ -86,6 +86,30 @@ pub struct FieldDef {
     /// A short plain-language hint.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub help: String,
+    /// Rules against today or other fields, checked on the phone and again on the platform.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<FieldCheck>,
+}
+}
+
+wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+/// A rule a field's value must meet beyond its kind and pattern.
+pub enum FieldCheck {
+    /// A date not after today (a child's birth date).
+    NotFuture,
+    /// A date not before today (an expected date).
+    NotPast,
+    /// A date within the last `days` days (a birth registered within a year).
+    WithinPastDays { days: u32 },
+    /// A date not before another field's date.
+    NotBefore { field: String },
+    /// A number within bounds.
+    Range { min: f64, max: f64 },
+    /// The value is registered to the applicant in a shared registry (a bank account in the applicant's name);
+    /// only the platform can check it.
+    OwnedByApplicant { registry: String },
 }
 }
 

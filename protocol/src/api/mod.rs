@@ -1,11 +1,13 @@
 //! The platform's HTTP API: request and response bodies, versioned under `/v1`.
 
+pub mod apply;
 pub mod auth;
 pub mod catalog;
 pub mod problem;
 pub mod profile;
 pub mod wallet;
 
+pub use apply::*;
 pub use auth::*;
 pub use catalog::*;
 pub use problem::*;

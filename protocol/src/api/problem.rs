@@ -22,6 +22,19 @@ pub struct Problem {
     /// Seconds to wait before trying again, for rate limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// Every field that failed validation, when there are several (`field` names the first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+}
+
+wire! {
+#[derive(Eq, Hash)]
+/// One field that failed validation: `fields.child.birth_date`, `answers.born`, `materials.zj-gaj-hukou-birth/birth-medical`.
+pub struct FieldError {
+    pub field: String,
+    /// Plain words: what is wrong and what to do.
+    pub detail: String,
 }
 }
 
@@ -77,6 +90,7 @@ impl Problem {
             code,
             field: None,
             retry_after: None,
+            errors: Vec::new(),
         }
     }
 

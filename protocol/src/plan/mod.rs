@@ -5,11 +5,13 @@
 
 pub mod condition;
 pub mod planner;
+pub mod validate;
 
 use std::collections::BTreeMap;
 
 pub use condition::{Condition, ConditionError, Truth};
 pub use planner::{HeldLicence, PlanInput, plan, profile_view, validate_answers};
+pub use validate::{applicable_matters, validate_fields};
 
 use crate::api::FieldKind;
 use crate::wire;
@@ -34,6 +36,9 @@ pub struct PlanRequest {
     /// Question id → answer; unanswered questions are left out.
     #[serde(default)]
     pub answers: BTreeMap<String, AnswerValue>,
+    /// Plan for the principal of this delegation (亲友代办) instead of the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegation_id: Option<String>,
 }
 }
 
@@ -72,6 +77,9 @@ pub enum Provenance {
     Licence { vct: String, claim: String },
     /// An answer to a guided question.
     Answer { question: String },
+    /// A result of an earlier matter of the same application (the child's ID number that 出生登记 assigns):
+    /// the platform fills it when that matter is approved.
+    Application { matter_id: String, output: String },
     /// Left for the citizen to fill.
     Applicant,
 }
@@ -120,7 +128,8 @@ pub struct PlannedMaterial {
 }
 
 wire! {
-/// What the citizen was spared: fields pre-filled (少填) and materials not submitted (免交: by licence or shared data).
+/// What the citizen was spared: fields pre-filled (少填: from the profile, a licence, an answer, or filled by an
+/// earlier matter) and materials not submitted (免交: by licence or shared data).
 pub struct Spared {
     pub fields_prefilled: u32,
     pub materials_spared: u32,

@@ -106,6 +106,18 @@ pub fn profile_view(profile: &Value) -> Value {
     if let Some(c) = profile.get("companies").and_then(Value::as_array).and_then(|c| c.first()) {
         view.insert("company".into(), c.clone());
     }
+    // The couple as a child's parents: the applicant is the mother or the father by gender, the spouse the other.
+    let me = serde_json::json!({
+        "name": profile.get("name").cloned().unwrap_or(Value::Null),
+        "id_number": profile.get("id_number").cloned().unwrap_or(Value::Null),
+    });
+    let spouse = view.get("spouse").cloned().unwrap_or(Value::Null);
+    let (mother, father) = match profile.get("gender").and_then(Value::as_str) {
+        Some("女") => (me, spouse),
+        Some("男") => (spouse, me),
+        _ => (Value::Null, Value::Null),
+    };
+    view.insert("couple".into(), serde_json::json!({ "mother": mother, "father": father }));
     Value::Object(view)
 }
 
@@ -138,6 +150,11 @@ fn resolve(
     {
         let value = held.iter().filter(|h| h.vct == vct).find_map(|h| h.claims.get(claim).and_then(text_of));
         return (Provenance::Licence { vct: vct.to_owned(), claim: claim.to_owned() }, value);
+    }
+    if let Some(rest) = source.strip_prefix("application:")
+        && let Some((matter_id, output)) = rest.split_once('#')
+    {
+        return (Provenance::Application { matter_id: matter_id.to_owned(), output: output.to_owned() }, None);
     }
     if let Some(q) = source.strip_prefix("answer.") {
         let value = answers.get(q).map(|a| match a {
@@ -283,15 +300,21 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         .map(|(mut pf, sources)| {
             let resolved: Vec<(Provenance, Option<String>)> =
                 sources.iter().map(|s| resolve(s.as_deref(), &view, &held, input.answers)).collect();
+            let later = resolved.iter().find(|(p, _)| matches!(p, Provenance::Application { .. })).cloned();
             if let Some((p, v)) = resolved.into_iter().find(|(_, v)| v.is_some()) {
                 pf.provenance = p;
                 pf.value = v;
+            } else if let Some((p, _)) = later {
+                pf.provenance = p;
             }
             pf
         })
         .collect();
 
-    for f in fields.iter().filter(|f| f.value.is_none() && f.required) {
+    for f in fields
+        .iter()
+        .filter(|f| f.value.is_none() && f.required && !matches!(f.provenance, Provenance::Application { .. }))
+    {
         to_do.push(format!("填写：{}", f.label));
     }
     for m in materials.iter().filter(|m| m.required) {
@@ -304,7 +327,9 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
 
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let spared = Spared {
-        fields_prefilled: count(fields.iter().filter(|f| f.value.is_some()).count()),
+        fields_prefilled: count(
+            fields.iter().filter(|f| f.value.is_some() || matches!(f.provenance, Provenance::Application { .. })).count(),
+        ),
         materials_spared: count(
             materials
                 .iter()
