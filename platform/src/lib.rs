@@ -8,6 +8,7 @@
 mod auth;
 mod catalog;
 mod db;
+mod delegation;
 mod error;
 mod plan;
 mod profile;
