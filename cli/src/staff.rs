@@ -1,6 +1,10 @@
 //! `onego staff --platform URL [--key K] revoke|suspend|reinstate LICENCE_ID [--reason R]`: a department's
 //! staff action on a licence of the sandbox platform (`POST /v1/staff/licences/{licence_id}/status`).
 //!
+//! `onego staff queue [--department D] [--json]` lists matters under review or waiting for the applicant
+//! (`GET /v1/staff/queue`); `onego staff approve|reject|request-more APP_ID MATTER_ID [--note N] [--needs X]…`
+//! decides one (`POST /v1/staff/applications/{id}/matters/{matter_id}`).
+//!
 //! The sandbox platform listens on plain HTTP on loopback, so this speaks a minimal HTTP/1.1 over a
 //! `TcpStream` (one request, `Connection: close`) rather than pulling an HTTP client into the shell; `https`
 //! URLs are refused. Exit codes: 0 done, 1 refused by the platform, 2 unusable input or platform unreachable.
@@ -11,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use onego_protocol::api::{LicenceStatusChange, Problem, StaffStatusRequest};
+use onego_protocol::api::{Decision, LicenceStatusChange, Problem, StaffDecision, StaffQueue, StaffStatusRequest};
 use onego_protocol::ids::LicenceId;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -24,7 +28,7 @@ pub(crate) struct StaffArgs {
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     platform: String,
     /// The staff key (the sandbox's in dev mode is sandbox-staff).
-    #[arg(long, default_value = "sandbox-staff")]
+    #[arg(long, visible_alias = "staff-key", default_value = "sandbox-staff")]
     key: String,
     #[command(subcommand)]
     action: Action,
@@ -38,6 +42,38 @@ enum Action {
     Suspend(Target),
     /// Makes a suspended licence valid again.
     Reinstate(Target),
+    /// Lists matters under review or waiting for the applicant (补正), oldest first.
+    Queue(QueueArgs),
+    /// Approves a matter under review (issuing its result licences).
+    Approve(DecideArgs),
+    /// Refuses a matter under review (a note is required).
+    Reject(DecideArgs),
+    /// Asks the applicant for more (补正; a note is required).
+    RequestMore(DecideArgs),
+}
+
+#[derive(Args)]
+struct QueueArgs {
+    /// Only this department's matters (e.g. gaj, rsj).
+    #[arg(long)]
+    department: Option<String>,
+    /// Print the queue as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct DecideArgs {
+    /// The application id (BJ…).
+    app_id: String,
+    /// The matter to decide.
+    matter_id: String,
+    /// Reason or request, in plain words.
+    #[arg(long, default_value = "")]
+    note: String,
+    /// For request-more: a field or material (`matter_id/material_id`) needed; repeatable.
+    #[arg(long)]
+    needs: Vec<String>,
 }
 
 #[derive(Args)]
@@ -49,11 +85,80 @@ struct Target {
     reason: String,
 }
 
+fn refused(status: u16, body: &str) -> ExitCode {
+    match serde_json::from_str::<Problem>(body) {
+        Ok(p) => eprintln!(
+            "onego staff: refused ({status} {}): {}",
+            p.code.as_str(),
+            p.detail.as_deref().unwrap_or(&p.title)
+        ),
+        Err(_) => eprintln!("onego staff: refused with HTTP {status}"),
+    }
+    ExitCode::from(1)
+}
+
+fn queue(args: &StaffArgs, q: &QueueArgs) -> ExitCode {
+    let query = q.department.as_deref().map(|d| format!("?department={}", d.trim())).unwrap_or_default();
+    match request(&args.platform, "GET", &format!("/v1/staff/queue{query}"), &args.key, None) {
+        Ok((200, body)) if q.json => {
+            println!("{body}");
+            ExitCode::SUCCESS
+        }
+        Ok((200, body)) => match serde_json::from_str::<StaffQueue>(&body) {
+            Ok(queue) => {
+                for i in &queue.items {
+                    let late = if i.overdue { " 已超期" } else { "" };
+                    println!(
+                        "{}  {}  {}  {}  {}  办结时限 {}{late}",
+                        i.application_id,
+                        i.matter_id,
+                        i.department_id,
+                        i.applicant_name,
+                        i.status.label_zh(),
+                        i.due_date
+                    );
+                }
+                println!("{} matter(s)", queue.items.len());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("onego staff: not a queue: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Ok((status, body)) => refused(status, &body),
+        Err(e) => {
+            eprintln!("onego staff: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn decide(args: &StaffArgs, decision: Decision, d: &DecideArgs) -> ExitCode {
+    let body = StaffDecision { decision, note: d.note.clone(), needs: d.needs.clone() };
+    let path = format!("/v1/staff/applications/{}/matters/{}", d.app_id.trim(), d.matter_id.trim());
+    match post_json(&args.platform, &path, &args.key, &body) {
+        Ok((200, _)) => {
+            println!("{} {}: {decision:?}", d.app_id, d.matter_id);
+            ExitCode::SUCCESS
+        }
+        Ok((status, body)) => refused(status, &body),
+        Err(e) => {
+            eprintln!("onego staff: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 pub(crate) fn run(args: &StaffArgs) -> ExitCode {
     let (change, target, word) = match &args.action {
         Action::Revoke(t) => (LicenceStatusChange::Revoked, t, "revoked"),
         Action::Suspend(t) => (LicenceStatusChange::Suspended, t, "suspended"),
         Action::Reinstate(t) => (LicenceStatusChange::Valid, t, "valid again"),
+        Action::Queue(q) => return queue(args, q),
+        Action::Approve(d) => return decide(args, Decision::Approve, d),
+        Action::Reject(d) => return decide(args, Decision::Reject, d),
+        Action::RequestMore(d) => return decide(args, Decision::RequestMore, d),
     };
     let licence_id = match LicenceId::parse(&target.licence_id) {
         Ok(id) => id,
@@ -103,8 +208,14 @@ fn split_url(url: &str) -> Result<(String, String), String> {
 
 /// One HTTP/1.1 POST with a JSON body; returns the status and the response body.
 fn post_json(base: &str, path: &str, bearer: &str, body: &impl serde::Serialize) -> Result<(u16, String), String> {
-    let (authority, prefix) = split_url(base)?;
     let body = serde_json::to_string(body).map_err(|e| e.to_string())?;
+    request(base, "POST", path, bearer, Some(body))
+}
+
+/// One HTTP/1.1 request, with a JSON body when given; returns the status and the response body.
+fn request(base: &str, method: &str, path: &str, bearer: &str, body: Option<String>) -> Result<(u16, String), String> {
+    let (authority, prefix) = split_url(base)?;
+    let body = body.unwrap_or_default();
     let addr = authority
         .to_socket_addrs()
         .map_err(|e| format!("{authority}: {e}"))?
@@ -114,7 +225,7 @@ fn post_json(base: &str, path: &str, bearer: &str, body: &impl serde::Serialize)
     stream.set_read_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
     stream.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
     let request = format!(
-        "POST {prefix}{path} HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {bearer}\r\n\
+        "{method} {prefix}{path} HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {bearer}\r\n\
          Content-Type: application/json\r\nAccept: application/json\r\nContent-Length: {}\r\n\
          Connection: close\r\n\r\n{body}",
         body.len()

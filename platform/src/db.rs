@@ -189,6 +189,7 @@ CREATE TABLE delegation (
     revoked_at INTEGER
 );
 CREATE INDEX delegation_by_delegate ON delegation (delegate);
+CREATE INDEX delegation_by_principal ON delegation (principal);
 -- Applications (办件): one row per submission, deduplicated by (submitted_by, idempotency_key). request_hash is
 -- the SHA-256 of the submission body: the same key with another body is a conflict, not a replay.
 CREATE TABLE application (
@@ -204,6 +205,8 @@ CREATE TABLE application (
     request_hash TEXT NOT NULL,
     submitted_at INTEGER NOT NULL,
     body TEXT NOT NULL,
+    -- The newborn a birth application registered (出生医学证明), for the later matters that act on the child.
+    child TEXT REFERENCES person (subject),
     UNIQUE (submitted_by, idempotency_key)
 );
 CREATE INDEX application_by_principal ON application (principal);
@@ -220,7 +223,18 @@ CREATE TABLE application_matter (
     outputs TEXT NOT NULL DEFAULT '{}',
     needs TEXT NOT NULL DEFAULT '[]',
     licences TEXT NOT NULL DEFAULT '[]',
+    -- Earlier matters of the same application whose results this one consumes (it waits for them).
+    depends_on TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (application_id, matter_id)
+);
+-- Uploaded materials: only their digest, size and name are kept (the sandbox stores no scans).
+CREATE TABLE application_upload (
+    application_id TEXT NOT NULL REFERENCES application (id),
+    material TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    at INTEGER NOT NULL
 );
 CREATE INDEX application_matter_by_status ON application_matter (status, department_id);
 -- Every status change, in order: the history of each matter and the event stream (cursor) clients resume from.
@@ -253,6 +267,9 @@ pub(crate) fn init(conn: &mut Connection) -> rusqlite::Result<()> {
     if version == 0 {
         let tx = conn.transaction()?;
         tx.execute_batch(SCHEMA)?;
+        tx.execute_batch(crate::reviews::SCHEMA)?;
+        crate::reviews::seed_rules(&tx)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e))))?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
     }

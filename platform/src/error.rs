@@ -7,11 +7,11 @@ use onego_protocol::api::{PROBLEM_CONTENT_TYPE, Problem, ProblemCode};
 /// A request that could not be served.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{} ({}): {}", .0.title, .0.code.as_str(), .0.detail.as_deref().unwrap_or(""))]
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
 
 impl ApiError {
     pub fn new(status: StatusCode, code: ProblemCode, title: &str) -> Self {
-        Self(Problem::new(status.as_u16(), code, title))
+        Self(Box::new(Problem::new(status.as_u16(), code, title)))
     }
 
     pub(crate) fn detail(mut self, detail: impl Into<String>) -> Self {
@@ -77,7 +77,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = self.0.retry_after;
-        let mut res = (status, axum::Json(self.0)).into_response();
+        let mut res = (status, axum::Json(*self.0)).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE));
         if let Some(secs) = retry_after {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
@@ -99,6 +99,12 @@ where
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ProblemCode::BadRequest,
+                "Request too large",
+            )
+            .detail(rejection.body_text())),
             Err(rejection) => Err(ApiError::bad_request(rejection.body_text())),
         }
     }

@@ -5,6 +5,7 @@
 //! The app core talks to it over HTTP exactly as it would to production. It owns its data and rules; it must
 //! never depend on `onego-core`.
 
+mod apply;
 mod auth;
 mod catalog;
 mod db;
@@ -12,6 +13,7 @@ mod delegation;
 mod error;
 mod plan;
 mod profile;
+mod reviews;
 pub mod seed;
 pub mod wallet;
 
@@ -187,6 +189,29 @@ fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(wallet::exchange::upload))
         .routes(routes!(wallet::exchange::resolve))
         .routes(routes!(plan::plan_bundle))
+        .routes(routes!(apply::list))
+        .routes(routes!(apply::get))
+        .routes(routes!(apply::staff::get_queue))
+        .routes(routes!(apply::staff::post_decision))
+        .merge(
+            // Submissions carry uploads inline (base64): a larger body limit than axum's 2 MB default.
+            OpenApiRouter::new()
+                .routes(routes!(apply::submit::submit))
+                .routes(routes!(apply::submit::supplement))
+                .layer(axum::extract::DefaultBodyLimit::max(apply::submit::MAX_BODY_BYTES)),
+        )
+        .routes(routes!(reviews::file_review, reviews::my_reviews))
+        .routes(routes!(reviews::file_follow_up))
+        .routes(routes!(reviews::citizen_appeal))
+        .routes(routes!(reviews::satisfaction_list))
+        .routes(routes!(reviews::staff_reviews))
+        .routes(routes!(reviews::staff_step_done))
+        .routes(routes!(reviews::staff_appeal))
+        .routes(routes!(reviews::staff_appeal_decision))
+        .routes(routes!(apply::events::list))
+        .routes(routes!(apply::events::stream))
+        .routes(routes!(delegation::grant, delegation::list))
+        .routes(routes!(delegation::revoke))
         .with_state(state)
         .split_for_parts();
     let doc = api.clone();
@@ -385,6 +410,26 @@ impl Staff {
         self.state
             .db(move |c| wallet::status::set_status(c, &licence_id, change, "staff action (in process)", now))
             .await
+    }
+
+    /// The staff queue, as `GET /v1/staff/queue[?department=]` answers it.
+    pub async fn queue(&self, department: Option<String>) -> Result<onego_protocol::api::StaffQueue, ApiError> {
+        let now = self.state.now_ms();
+        self.state.db(move |c| apply::staff::queue(c, department.as_deref(), now)).await
+    }
+
+    /// Decides a matter under review, as `POST /v1/staff/applications/{id}/matters/{matter_id}` does.
+    pub async fn decide(
+        &self,
+        app_id: String,
+        matter_id: String,
+        decision: onego_protocol::api::StaffDecision,
+    ) -> Result<onego_protocol::api::Application, ApiError> {
+        let now = self.state.now_ms();
+        let (app, cursor) =
+            self.state.db(move |c| apply::staff::decide(c, &app_id, &matter_id, &decision, now)).await?;
+        self.state.events.send_replace(cursor);
+        Ok(app)
     }
 
     /// `(licence_id, vct)` of the licences held by the person with this phone, and of the companies they

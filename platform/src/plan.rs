@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use crate::auth::Caller;
+use crate::delegation::{self, Principal};
 use crate::error::Json;
 use crate::{ApiError, AppState};
 
@@ -21,12 +22,14 @@ fn catalog_body(conn: &Connection, id: &str, kind: &str) -> Result<Option<String
         .optional()?)
 }
 
-/// Valid licences the caller holds (as an enterprise account also their companies'), with their face claims.
+/// Valid licences the caller holds — as a guardian also their wards', as an enterprise account also their
+/// companies' — with their face claims, as the phone's wallet holds them.
 fn held_licences(conn: &Connection, subject: &str, kind: AccountKind) -> Result<Vec<HeldLicence>, ApiError> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.vct, l.claims FROM licence l
-         WHERE l.status = 0 AND (l.holder_subject = ?1 OR (?2 AND l.holder_credit_code IN
-             (SELECT credit_code FROM company_role WHERE subject = ?1)))
+         WHERE l.status = 0 AND (l.holder_subject = ?1
+             OR l.holder_subject IN (SELECT ward FROM guardianship WHERE guardian = ?1)
+             OR (?2 AND l.holder_credit_code IN (SELECT credit_code FROM company_role WHERE subject = ?1)))
          ORDER BY l.licence_id",
     )?;
     let rows = stmt
@@ -42,7 +45,20 @@ fn held_licences(conn: &Connection, subject: &str, kind: AccountKind) -> Result<
         .collect()
 }
 
-pub(crate) fn compute(conn: &Connection, caller: &Caller, request: &PlanRequest) -> Result<Plan, ApiError> {
+/// The plan of `request.bundle_id` for whoever the caller acts for: themselves, or with `request.delegation_id`
+/// the grant's principal (their profile and licences) once [`delegation::check`] allows it.
+pub(crate) fn compute(
+    conn: &Connection,
+    caller: &Caller,
+    request: &PlanRequest,
+    now_ms: i64,
+) -> Result<Plan, ApiError> {
+    let principal = delegation::check(conn, caller, request.delegation_id.as_deref(), &request.bundle_id, now_ms)?;
+    compute_for(conn, &principal, request)
+}
+
+/// The plan for `principal`, already checked (submissions plan again under the grant they checked).
+pub(crate) fn compute_for(conn: &Connection, principal: &Principal, request: &PlanRequest) -> Result<Plan, ApiError> {
     let Some(body) = catalog_body(conn, &request.bundle_id, "bundle")? else {
         return Err(ApiError::not_found("no such bundle"));
     };
@@ -55,8 +71,8 @@ pub(crate) fn compute(conn: &Connection, caller: &Caller, request: &PlanRequest)
             matters.push(serde_json::from_str::<Matter>(&body)?);
         }
     }
-    let profile = serde_json::to_value(crate::profile::load(conn, &caller.subject, caller.kind)?)?;
-    let held = held_licences(conn, &caller.subject, caller.kind)?;
+    let profile = serde_json::to_value(crate::profile::load(conn, &principal.subject, principal.kind)?)?;
+    let held = held_licences(conn, &principal.subject, principal.kind)?;
     Ok(plan::plan(&PlanInput {
         bundle: &bundle,
         matters: &matters,
@@ -68,12 +84,16 @@ pub(crate) fn compute(conn: &Connection, caller: &Caller, request: &PlanRequest)
 
 /// Plans a bundle for the caller: which matters apply and why, pre-filled fields with their provenance, how each
 /// material is provided, and what is spared. The phone computes the same plan offline.
+///
+/// With `delegation_id` a delegate plans for the grant's principal (亲友代办): their profile and licences.
 #[utoipa::path(post, path = "/v1/plan", tag = "services", security(("bearer" = [])),
     request_body = PlanRequest,
     responses(
         (status = 200, description = "The plan", body = Plan),
         (status = 400, description = "The body is not a plan request", body = onego_protocol::api::Problem),
         (status = 401, description = "Not signed in, or the token expired", body = onego_protocol::api::Problem),
+        (status = 403, description = "The delegation is not the caller's, is expired or revoked, or does not cover \
+                                      the bundle", body = onego_protocol::api::Problem),
         (status = 404, description = "No such bundle", body = onego_protocol::api::Problem),
         (status = 422, description = "An answer does not fit its question", body = onego_protocol::api::Problem),
     ))]
@@ -82,6 +102,7 @@ pub(crate) async fn plan_bundle(
     caller: Caller,
     Json(request): Json<PlanRequest>,
 ) -> Result<axum::Json<Plan>, ApiError> {
-    let plan = state.db(move |c| compute(c, &caller, &request)).await?;
+    let now = state.now_ms();
+    let plan = state.db(move |c| compute(c, &caller, &request, now)).await?;
     Ok(axum::Json(plan))
 }

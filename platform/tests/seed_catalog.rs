@@ -207,6 +207,20 @@ fn check_source(matter: &str, key: &str, source: &str) {
     if source == "applicant" || PROFILE_SOURCES.contains(&source) {
         return;
     }
+    // A child's parents by the applicant's gender (the planner's profile view).
+    if let Some(rest) = source.strip_prefix("profile.couple.") {
+        assert!(
+            ["mother.name", "mother.id_number", "father.name", "father.id_number"].contains(&rest),
+            "{matter}: field {key}: {source}"
+        );
+        return;
+    }
+    // An output of an earlier matter of the same application.
+    if let Some(rest) = source.strip_prefix("application:") {
+        let (from, output) = rest.split_once('#').unwrap_or_else(|| panic!("{matter}: field {key}: {source}"));
+        assert!(from.starts_with("zj-") && !output.is_empty(), "{matter}: field {key}: {source}");
+        return;
+    }
     let Some(rest) = source.strip_prefix("licence:") else {
         panic!("{matter}: field {key} has an unknown source {source}");
     };

@@ -75,6 +75,10 @@ async fn the_document_matches_the_server() {
         "/v1/credentials/nonce",
         "/v1/credentials",
         "/v1/staff/licences/{licence_id}/status",
+        "/v1/events",
+        "/v1/events/stream",
+        "/v1/delegations",
+        "/v1/delegations/{id}",
     ];
     for p in expected {
         assert!(paths.contains_key(p), "{p} documented");

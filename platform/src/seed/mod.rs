@@ -80,6 +80,7 @@ pub(crate) fn seed_if_empty(conn: &mut Connection, config: &PlatformConfig) -> R
         }
     }
     people::seed(&tx)?;
+    people::seed_deliveries(&tx, &onego_protocol::time::cst_date(config.clock.now_ms()))?;
     licences::seed(&tx, config.clock.now_ms())?;
     tx.commit()?;
     Ok(())

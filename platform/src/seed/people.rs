@@ -44,6 +44,11 @@ pub fn test_accounts() -> Vec<TestAccount> {
             kind: AccountKind::Citizen,
             who: "李秀英, 陈静's mother, retired (长辈版, 亲友代办 by 陈静)",
         },
+        TestAccount {
+            phone: "13800000005",
+            kind: AccountKind::Citizen,
+            who: "赵雨桐, 上城区, no company yet: opens a restaurant company (企业开办一件事), then signs in as it",
+        },
     ]
 }
 
@@ -104,6 +109,8 @@ const HOMES: [(&str, &str); 6] = [
     ("330110", "杭州市余杭区文一西路"),
     ("330109", "杭州市萧山区市心中路"),
 ];
+/// Banks of the seeded debit cards.
+const BANKS: [&str; 4] = ["中国工商银行杭州分行", "中国建设银行杭州分行", "中国农业银行杭州分行", "招商银行杭州分行"];
 /// Where people were first registered, including other provinces (their licences come from there).
 const BIRTH_REGIONS: [&str; 10] =
     ["330106", "330102", "330105", "330108", "330110", "330381", "320102", "310104", "320583", "340104"];
@@ -255,6 +262,11 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         }
         h += 1;
     }
+    // The documented would-be restaurateur, in a household of her own; added last so everyone else keeps the
+    // same identifiers.
+    let home = ("330102", "杭州市上城区清泰街 218 号 2 幢 601 室".to_owned());
+    let yutong = person(&mut people, "赵雨桐".into(), false, (1996, 3, 12), "330102", home, "未婚", h);
+    people[yutong].phone = Some("13800000005".into());
 
     let mut insert = tx.prepare(
         "INSERT INTO person (subject, phone, id_number, name, gender, birth_date, ethnicity, address, region,
@@ -308,6 +320,17 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             ])?;
         }
     }
+    // A debit card in their own name for every adult with an account (payouts go to the applicant's own card):
+    // 19 digits, `6222` then 330000000000000 + 7919 × the subject's number (p0001 → 6222330000000007919).
+    let mut bank = tx.prepare("INSERT INTO bank_account (account, holder, bank) VALUES (?1, ?2, ?3)")?;
+    for (i, p) in people.iter().enumerate().filter(|(_, p)| p.phone.is_some() && 2026 - i32::from(p.birth.0) >= 18) {
+        let n = u64::try_from(i + 1).unwrap_or(0);
+        bank.execute(params![
+            format!("6222{:015}", 330_000_000_000_000 + n * 7_919),
+            p.subject,
+            BANKS[i % BANKS.len()]
+        ])?;
+    }
     let mut r = tx.prepare("INSERT INTO relation (subject, relative, relation) VALUES (?1, ?2, ?3)")?;
     for (s, o, how) in &rel {
         r.execute(params![people[*s].subject, people[*o].subject, how])?;
@@ -319,6 +342,20 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         m.execute(params![format!("m{:03}", i + 1), people[*hb].subject, people[*wf].subject, on])?;
     }
     seed_companies(tx, &people, wei)?;
+    Ok(())
+}
+
+/// The maternal-health registry: 陈静 (13800000001) delivered a girl two days before `today` (the seeding day), so
+/// 出生一件事 can be done end to end on any day the sandbox is started.
+pub(crate) fn seed_deliveries(tx: &Transaction<'_>, today: &str) -> rusqlite::Result<()> {
+    let days = onego_protocol::plan::validate::iso_days(today).unwrap_or(0);
+    let born = onego_protocol::time::date_from_unix_days(days - 2);
+    tx.execute(
+        "INSERT INTO delivery_record (id, mother, child_gender, birth_date, birth_place, hospital, reported_at)
+         SELECT 'dr0001', subject, '女', ?1, '浙江省杭州市上城区', '浙江大学医学院附属妇产科医院', 0
+         FROM person WHERE phone = '13800000001'",
+        params![born],
+    )?;
     Ok(())
 }
 
@@ -464,7 +501,7 @@ mod tests {
         for c in &codes {
             CreditCode::parse(c).unwrap_or_else(|e| panic!("seeded credit code {c} invalid: {e}"));
         }
-        for phone in ["13800000001", "13800000002", "13800000003", "13800000004", "13800000011"] {
+        for phone in ["13800000001", "13800000002", "13800000003", "13800000004", "13800000005", "13800000011"] {
             let n: i64 =
                 conn.query_row("SELECT count(*) FROM person WHERE phone = ?1", [phone], |r| r.get(0)).expect("phone");
             assert_eq!(n, 1, "test account {phone}");

@@ -54,9 +54,11 @@ pub(crate) struct LicenceRow {
     pub claims: String,
 }
 
-/// The licences `subject` may fetch: their own, and as an enterprise account their companies'.
-const HELD_BY: &str = "(l.holder_subject = ?1 OR (?2 AND l.holder_credit_code IN
-    (SELECT credit_code FROM company_role WHERE subject = ?1)))";
+/// The licences `subject` may fetch: their own, their wards' (a newborn's licences go to the parents' wallets),
+/// and as an enterprise account their companies'.
+const HELD_BY: &str = "(l.holder_subject = ?1
+    OR l.holder_subject IN (SELECT ward FROM guardianship WHERE guardian = ?1)
+    OR (?2 AND l.holder_credit_code IN (SELECT credit_code FROM company_role WHERE subject = ?1)))";
 
 fn is_enterprise(kind: AccountKind) -> bool {
     matches!(kind, AccountKind::Enterprise)
@@ -392,10 +394,12 @@ pub(crate) async fn credential(
     Ok(axum::Json(CredentialResponse { credential }))
 }
 
-/// `(licence_id, vct)` of the licences of the person with this phone and of the companies they represent.
+/// `(licence_id, vct)` of the licences of the person with this phone, their wards and the companies they
+/// represent.
 pub(crate) fn licence_ids_of(conn: &Connection, phone: &str) -> Result<Vec<(String, String)>, ApiError> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.licence_id, l.vct FROM licence l, person p WHERE p.phone = ?1 AND (l.holder_subject = p.subject
+           OR l.holder_subject IN (SELECT ward FROM guardianship WHERE guardian = p.subject)
            OR l.holder_credit_code IN (SELECT credit_code FROM company_role WHERE subject = p.subject))
          ORDER BY l.licence_id",
     )?;

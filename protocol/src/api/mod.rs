@@ -5,6 +5,7 @@ pub mod auth;
 pub mod catalog;
 pub mod problem;
 pub mod profile;
+pub mod review;
 pub mod wallet;
 
 pub use apply::*;
@@ -12,4 +13,5 @@ pub use auth::*;
 pub use catalog::*;
 pub use problem::*;
 pub use profile::*;
+pub use review::*;
 pub use wallet::*;

@@ -30,6 +30,7 @@ pub struct Problem {
 
 wire! {
 #[derive(Eq, Hash)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// One field that failed validation: `fields.child.birth_date`, `answers.born`, `materials.zj-gaj-hukou-birth/birth-medical`.
 pub struct FieldError {
     pub field: String,

@@ -17,6 +17,7 @@ use crate::api::FieldKind;
 use crate::wire;
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 /// One answer to a guided question: `{"bool": true}`, `{"text": "随母亲"}`, `{"number": 2}`, `{"date": "2026-01-01"}`.
 /// Choice answers are text.
@@ -43,6 +44,7 @@ pub struct PlanRequest {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A guided question in the plan.
 pub struct PlannedQuestion {
     pub id: String,
@@ -54,6 +56,7 @@ pub struct PlannedQuestion {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// A member matter and whether it applies.
 pub struct PlannedMatter {
     pub matter_id: String,
@@ -68,6 +71,7 @@ pub struct PlannedMatter {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 /// Where a field's value comes from.
 pub enum Provenance {
@@ -86,6 +90,7 @@ pub enum Provenance {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// One field of the bundle's single form.
 pub struct PlannedField {
     pub key: String,
@@ -102,6 +107,7 @@ pub struct PlannedField {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 /// How a material will be provided.
 pub enum MaterialPlan {
@@ -117,6 +123,7 @@ pub enum MaterialPlan {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// One material of an applicable matter.
 pub struct PlannedMaterial {
     pub matter_id: String,
@@ -128,17 +135,19 @@ pub struct PlannedMaterial {
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// What the citizen was spared: fields pre-filled (少填: from the profile, a licence, an answer, or filled by an
 /// earlier matter) and materials not submitted (免交: by licence or shared data).
 pub struct Spared {
-    pub fields_prefilled: u32,
-    pub materials_spared: u32,
-    pub fields_total: u32,
-    pub materials_total: u32,
+    pub fields_prefilled: i32,
+    pub materials_spared: i32,
+    pub fields_total: i32,
+    pub materials_total: i32,
 }
 }
 
 wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 /// The plan of a bundle for one person: the same on the phone and on the platform.
 pub struct Plan {
     pub bundle_id: String,

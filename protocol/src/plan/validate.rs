@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::{Plan, Truth};
 use crate::api::{FieldCheck, FieldDef, FieldError, FieldKind, Matter};
 use crate::ids::{CreditCode, IdNumber};
-use crate::time::date_from_unix_days;
+pub use crate::time::iso_days;
 
 /// Longest value accepted when a field names no `max_len`, in characters.
 pub const DEFAULT_MAX_CHARS: usize = 200;
@@ -18,40 +18,6 @@ pub const MAX_FIELDS: usize = 200;
 #[must_use]
 pub fn applicable_matters(plan: &Plan) -> Vec<&str> {
     plan.matters.iter().filter(|m| m.applies == Truth::True).map(|m| m.matter_id.as_str()).collect()
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    // Howard Hinnant's algorithm: days since 1970-01-01 of a proleptic Gregorian date.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Days since 1970-01-01 of an ISO `YYYY-MM-DD` date that exists (2026-02-30 does not).
-#[must_use]
-pub fn iso_days(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = s.get(r)?;
-        if !part.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        part.parse().ok()
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || d < 1 {
-        return None;
-    }
-    let days = days_from_civil(y, m, d);
-    // A real date round-trips through the day count.
-    (date_from_unix_days(days) == s).then_some(days)
 }
 
 fn is_phone(v: &str) -> bool {
@@ -131,9 +97,8 @@ fn check_value(f: &Merged<'_>, value: &str, values: &BTreeMap<String, String>, t
         }
         FieldKind::BankAccount => (!(12..=25).contains(&value.len()) || !value.bytes().all(|c| c.is_ascii_digit()))
             .then(|| format!("{label}应为 12 到 25 位数字")),
-        FieldKind::Choice => {
-            (!f.def.options.iter().any(|o| o == value)).then(|| format!("{label}请在：{} 中选择", f.def.options.join("、")))
-        }
+        FieldKind::Choice => (!f.def.options.iter().any(|o| o == value))
+            .then(|| format!("{label}请在：{} 中选择", f.def.options.join("、"))),
         FieldKind::Bool => as_bool(value).is_none().then(|| format!("{label}请选择“是”或“否”")),
     };
     if kind_error.is_some() {
