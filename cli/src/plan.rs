@@ -150,7 +150,7 @@ fn print_plan(p: &Plan) {
 
 pub(crate) async fn run(app: &Onego, args: PlanArgs, json: bool) -> Result<(), OnegoError> {
     let answers = answers(app, &args).await?;
-    let plan = app.plan(args.bundle_id, answers).await?;
+    let plan = app.plan(args.bundle_id, answers.into_iter().collect()).await?;
     crate::app::print(json, &plan, print_plan);
     Ok(())
 }

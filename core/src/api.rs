@@ -19,8 +19,14 @@ pub(crate) enum Fetched<T> {
 #[derive(Debug, Clone)]
 pub(crate) struct Api {
     http: reqwest::Client,
+    /// For the event stream: no whole-request deadline (the stream stays open), but a read timeout so a silent,
+    /// dead connection is noticed and reopened.
+    streaming: reqwest::Client,
     base: url::Url,
 }
+
+/// An open stream's read timeout: the platform sends a keep-alive comment well within it.
+const STREAM_READ_TIMEOUT: Duration = Duration::from_secs(45);
 
 fn install_crypto_provider() {
     // reqwest is built without a default TLS provider; ring is the one this library links.
@@ -48,7 +54,13 @@ impl Api {
             .user_agent(concat!("onego-core/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| CoreError::Internal(format!("http client: {e}")))?;
-        Ok(Self { http, base })
+        let streaming = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5).min(timeout))
+            .read_timeout(STREAM_READ_TIMEOUT)
+            .user_agent(concat!("onego-core/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| CoreError::Internal(format!("http client: {e}")))?;
+        Ok(Self { http, streaming, base })
     }
 
     fn url(&self, path: &str) -> CoreResult<url::Url> {
@@ -102,7 +114,7 @@ impl Api {
         let status = res.status();
         let bytes = res.bytes().await.map_err(transport)?;
         if !status.is_success() {
-            let problem = serde_json::from_slice::<Problem>(&bytes).ok();
+            let problem = serde_json::from_slice::<Problem>(&bytes).ok().map(Box::new);
             return Err(CoreError::Http { status: status.as_u16(), problem });
         }
         String::from_utf8(bytes.to_vec()).map(|s| s.trim().to_owned()).map_err(|e| CoreError::Malformed(e.to_string()))
@@ -124,7 +136,63 @@ impl Api {
     }
 }
 
-fn transport(e: reqwest::Error) -> CoreError {
+impl Api {
+    /// POST a write the platform deduplicates by `Idempotency-Key` (the body carries the same key).
+    pub(crate) async fn post_idempotent<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        bearer: &str,
+        body: Vec<u8>,
+        key: &str,
+    ) -> CoreResult<T> {
+        let res = self
+            .http
+            .post(self.url(path)?)
+            .bearer_auth(bearer)
+            .header("Idempotency-Key", key)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(transport)?;
+        decode(res).await
+    }
+
+    /// DELETE; any 2xx is success.
+    pub(crate) async fn delete(&self, path: &str, bearer: &str) -> CoreResult<()> {
+        let res = self.send(Method::DELETE, path, Some(bearer), None, None).await?;
+        let status = res.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let bytes = res.bytes().await.map_err(transport)?;
+        Err(CoreError::Http { status: status.as_u16(), problem: serde_json::from_slice::<Problem>(&bytes).ok().map(Box::new) })
+    }
+
+    /// Opens a server-sent event stream; the caller reads it with `Response::chunk`.
+    pub(crate) async fn open_stream(
+        &self,
+        path: &str,
+        bearer: &str,
+        last_event_id: Option<i64>,
+    ) -> CoreResult<reqwest::Response> {
+        let mut req =
+            self.streaming.get(self.url(path)?).bearer_auth(bearer).header(header::ACCEPT, "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id.to_string());
+        }
+        let res = req.send().await.map_err(transport)?;
+        let status = res.status();
+        if !status.is_success() {
+            let bytes = res.bytes().await.map_err(transport)?;
+            let problem = serde_json::from_slice::<Problem>(&bytes).ok().map(Box::new);
+            return Err(CoreError::Http { status: status.as_u16(), problem });
+        }
+        Ok(res)
+    }
+}
+
+pub(crate) fn transport(e: reqwest::Error) -> CoreError {
     if e.is_timeout() {
         CoreError::Timeout
     } else if e.is_connect() {
@@ -146,7 +214,7 @@ async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> CoreResult<T> {
         .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE));
     let bytes = res.bytes().await.map_err(transport)?;
     if !status.is_success() {
-        let problem = if is_problem { serde_json::from_slice::<Problem>(&bytes).ok() } else { None };
+        let problem = if is_problem { serde_json::from_slice::<Problem>(&bytes).ok().map(Box::new) } else { None };
         return Err(CoreError::Http { status: status.as_u16(), problem });
     }
     serde_json::from_slice(&bytes).map_err(|e| CoreError::Malformed(crate::error::json_failure(&e)))

@@ -49,7 +49,8 @@ pub(crate) enum CoreError {
     #[error("connection to the platform broke: {0}")]
     Transport(String),
     #[error("platform answered {status}: {problem:?}")]
-    Http { status: u16, problem: Option<Problem> },
+    /// The problem is boxed: it is large, and every `CoreResult` would carry its size.
+    Http { status: u16, problem: Option<Box<Problem>> },
     #[error("platform sent unreadable data: {0}")]
     Malformed(String),
     #[error("inconsistent data: {0}")]
@@ -64,6 +65,8 @@ pub(crate) enum CoreError {
     Secret(String),
     #[error("not found: {0}")]
     NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("invalid {field}: {detail}")]
     Validation { field: String, detail: String },
     #[error("internal: {0}")]
@@ -99,11 +102,12 @@ impl CoreError {
             Self::Db(_) | Self::Storage(_) => OnegoError::Storage { message: m(Msg::ErrStorage) },
             Self::Secret(_) => OnegoError::Storage { message: m(Msg::ErrSecret) },
             Self::NotFound(_) => OnegoError::NotFound { message: m(Msg::ErrNotFound) },
+            Self::Conflict(_) => OnegoError::Conflict { message: m(Msg::ErrConflict) },
             Self::Validation { field, detail } => {
                 OnegoError::Validation { field: field.clone(), message: format!("{}{detail}", m(Msg::ErrValidation)) }
             }
             Self::Internal(_) => OnegoError::Internal { message: m(Msg::ErrInternal) },
-            Self::Http { status, problem } => http_public(*status, problem.as_ref(), locale),
+            Self::Http { status, problem } => http_public(*status, problem.as_deref(), locale),
         }
     }
 }
@@ -131,6 +135,10 @@ fn http_public(status: u16, problem: Option<&Problem>, locale: Locale) -> OnegoE
             message: format!("{}{}", m(Msg::ErrValidation), problem.and_then(|p| p.detail.clone()).unwrap_or_default()),
         },
         (401, _) => OnegoError::Unauthorized { message: m(Msg::ErrSignIn) },
+        // A refusal the platform explains (a delegation revoked or out of scope) says so in its own words.
+        (403, Some(ProblemCode::Forbidden)) => OnegoError::Unauthorized {
+            message: problem.and_then(|p| p.detail.clone()).unwrap_or_else(|| m(Msg::ErrForbidden)),
+        },
         (403, _) => OnegoError::Unauthorized { message: m(Msg::ErrForbidden) },
         (404, _) => OnegoError::NotFound { message: m(Msg::ErrNotFound) },
         (409, _) => OnegoError::Conflict { message: m(Msg::ErrConflict) },

@@ -32,6 +32,9 @@ pub struct OnegoConfig {
     /// Whole-request timeout for platform calls, in milliseconds; 0 or less means the default, 15 s.
     #[uniffi(default = 15000)]
     pub request_timeout_ms: i64,
+    /// Drafts still being edited and untouched this many days are deleted at open.
+    #[uniffi(default = 30)]
+    pub draft_max_age_days: i32,
 }
 
 impl From<OnegoConfig> for Config {
@@ -40,6 +43,7 @@ impl From<OnegoConfig> for Config {
         let mut config = Config::new(c.data_dir, c.platform_url);
         config.locale = c.locale;
         config.request_timeout = Duration::from_millis(timeout_ms.unsigned_abs());
+        config.draft_max_age_days = c.draft_max_age_days;
         config
     }
 }
@@ -82,6 +86,7 @@ mod tests {
             platform_url: "http://127.0.0.1:1".into(),
             locale: Locale::En,
             request_timeout_ms: 0,
+            draft_max_age_days: 30,
         };
         let config = Config::from(c.clone());
         assert_eq!(config.request_timeout, Duration::from_secs(15));

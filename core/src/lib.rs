@@ -5,11 +5,15 @@
 //! core returns and hold no rules of their own. Personal data is sealed at rest and never logged.
 
 mod api;
+pub mod apply;
+mod apply_api;
+pub mod assistant;
 pub mod catalog;
 mod error;
 #[cfg(feature = "ffi")]
 pub mod ffi;
 pub mod i18n;
+pub mod notifications;
 mod plan_api;
 pub mod screens;
 mod screens_api;
@@ -19,6 +23,13 @@ mod store;
 pub mod wallet;
 mod wallet_api;
 pub use wallet_api::PresentingSession;
+pub use apply::{
+    Consent, ConsentLicence, CoreEvent, Delegations, DeliveryReport, Draft, DraftState, DraftSummary, Observer,
+    OutboxItem, OutboxState, ProgressReport, QueuedSubmission, TaskHandle,
+};
+pub use onego_protocol::api::{
+    Application, ApplicationStatus, Delegation, DelegationState, FieldError, MatterProgress, MatterStatus,
+};
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -76,6 +87,8 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
     /// The national trust anchor's public key (a P-256 JWK), pinned: the trust list must verify with it.
     pub trust_anchor: String,
+    /// Drafts still being edited and untouched this many days are deleted when the core opens.
+    pub draft_max_age_days: i32,
 }
 
 impl Config {
@@ -88,6 +101,7 @@ impl Config {
             request_timeout: Duration::from_secs(15),
             clock: Arc::new(SystemClock),
             trust_anchor: SANDBOX_TRUST_ANCHOR.to_owned(),
+            draft_max_age_days: 30,
         }
     }
 }
@@ -128,6 +142,7 @@ struct Inner {
     locale: Locale,
     secrets: Arc<dyn SecretStore>,
     wallet: Arc<wallet::Wallet>,
+    apply: apply::Shared,
 }
 
 /// The app core. Cheap to clone; all clones share one database and sign-in.
@@ -187,7 +202,21 @@ impl Onego {
         let _guard = rt.enter();
         let api = api::Api::new(&config.platform_url, config.request_timeout)?;
         let session = session::Session::new(api.clone(), Arc::clone(&secrets), Arc::clone(&config.clock));
-        let inner = Inner { store, api, session, clock: config.clock, locale: config.locale, secrets, wallet };
+        // Old abandoned drafts go at start, before anyone reads them; a failure here must not stop the app.
+        let now = config.clock.now_ms();
+        if let Err(e) = store.run_blocking(|c, _| apply::draft::purge(c, config.draft_max_age_days.max(0), now)) {
+            tracing::warn!(error = %e, "draft purge failed");
+        }
+        let inner = Inner {
+            store,
+            api,
+            session,
+            clock: config.clock,
+            locale: config.locale,
+            secrets,
+            wallet,
+            apply: apply::Shared::default(),
+        };
         Ok(Self { inner: Arc::new(inner), opened })
     }
 

@@ -1,10 +1,10 @@
 //! Planning a bundle on the phone, offline: the same pure planner the platform runs, over the cached catalog,
 //! the cached profile and the wallet's licences, so both sides agree.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use onego_protocol::api::{Bundle, Matter};
+use onego_protocol::api::{Bundle, BundleMember, Matter};
 use onego_protocol::plan::{self, AnswerValue, HeldLicence, Plan, PlanInput};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
@@ -21,7 +21,7 @@ fn body(conn: &Connection, id: &str, kind: &str) -> CoreResult<Option<String>> {
 }
 
 /// The wallet's licences that still hold (not revoked or suspended), with their face claims.
-fn held(
+pub(crate) fn held(
     conn: &Connection,
     sealer: &Sealer,
     anchor: &onego_protocol::sdjwt::jws::Jwk,
@@ -41,40 +41,65 @@ fn held(
     Ok(out)
 }
 
-fn compute(
+/// A bundle with its member matters, or a single matter as a one-member bundle (no questions, always applies),
+/// so one planner serves both. From the cached catalog.
+pub(crate) fn service(conn: &Connection, service_id: &str) -> CoreResult<(Bundle, Vec<Matter>)> {
+    if let Some(b) = body(conn, service_id, "bundle")? {
+        let bundle: Bundle = serde_json::from_str(&b)?;
+        let mut matters = Vec::new();
+        for m in &bundle.members {
+            if let Some(b) = body(conn, &m.matter_id, "matter")? {
+                matters.push(serde_json::from_str::<Matter>(&b)?);
+            }
+        }
+        return Ok((bundle, matters));
+    }
+    let Some(m) = body(conn, service_id, "matter")? else {
+        return Err(CoreError::NotFound(format!("service {service_id}")));
+    };
+    let matter: Matter = serde_json::from_str(&m)?;
+    let bundle = Bundle {
+        id: matter.id.clone(),
+        name: matter.name.clone(),
+        name_en: matter.name_en.clone(),
+        summary: matter.summary.clone(),
+        keywords: Vec::new(),
+        audience: matter.audience.clone(),
+        questions: Vec::new(),
+        members: vec![BundleMember { matter_id: matter.id.clone(), when: None, why: matter.summary.clone() }],
+        promised_limit_days: matter.promised_limit_days,
+    };
+    Ok((bundle, vec![matter]))
+}
+
+/// Plans a bundle or a single matter for the signed-in person from the cache.
+pub(crate) fn compute(
     conn: &Connection,
     sealer: &Sealer,
     anchor: &onego_protocol::sdjwt::jws::Jwk,
-    bundle_id: &str,
+    service_id: &str,
     answers: &BTreeMap<String, AnswerValue>,
     now_ms: i64,
 ) -> CoreResult<Plan> {
-    let bundle: Bundle = match body(conn, bundle_id, "bundle")? {
-        Some(b) => serde_json::from_str(&b)?,
-        None => return Err(CoreError::NotFound(format!("bundle {bundle_id}"))),
-    };
+    let (bundle, matters) = service(conn, service_id)?;
     plan::validate_answers(&bundle, answers)
         .map_err(|(field, detail)| CoreError::Validation { field: format!("answers.{field}"), detail })?;
-    let mut matters = Vec::new();
-    for m in &bundle.members {
-        if let Some(b) = body(conn, &m.matter_id, "matter")? {
-            matters.push(serde_json::from_str::<Matter>(&b)?);
-        }
-    }
     let profile = store::get_sealed(conn, sealer, "profile")?.ok_or(CoreError::NotSignedIn)?;
     let profile: Value = serde_json::from_slice(&profile)?;
     let held = held(conn, sealer, anchor, now_ms)?;
     Ok(plan::plan(&PlanInput { bundle: &bundle, matters: &matters, answers, profile: &profile, held: &held }))
 }
 
+#[cfg_attr(feature = "ffi", uniffi::export(async_runtime = "tokio"))]
 impl Onego {
-    /// Plans a bundle (一件事) offline: which matters apply and why, each field pre-filled with its provenance
-    /// or left to fill, how each material is provided, and what is spared (少填/免交). The platform's
-    /// `POST /v1/plan` computes the same plan from the same inputs.
-    pub async fn plan(&self, bundle_id: String, answers: BTreeMap<String, AnswerValue>) -> Result<Plan, OnegoError> {
+    /// Plans a bundle (一件事), or a single matter, offline: which matters apply and why, each field pre-filled
+    /// with its provenance or left to fill, how each material is provided, and what is spared (少填/免交). The
+    /// platform's `POST /v1/plan` computes the same plan from the same inputs.
+    pub async fn plan(&self, bundle_id: String, answers: HashMap<String, AnswerValue>) -> Result<Plan, OnegoError> {
         self.run(move |i| async move {
             let w = Arc::clone(&i.wallet);
             let now = i.clock.now_ms();
+            let answers: BTreeMap<String, AnswerValue> = answers.into_iter().collect();
             i.store.run(move |c, s| compute(c, s, &w.anchor, &bundle_id, &answers, now)).await
         })
         .await

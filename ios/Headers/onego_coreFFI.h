@@ -243,6 +243,13 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_OBSERVER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_OBSERVER_METHOD0
+typedef void (*UniffiCallbackInterfaceObserverMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SECRET_STORE_METHOD0
 typedef void (*UniffiCallbackInterfaceSecretStoreMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
@@ -276,6 +283,15 @@ typedef void (*UniffiCallbackInterfaceDeviceKeyMethod0)(uint64_t, RustBuffer* _N
 typedef void (*UniffiCallbackInterfaceDeviceKeyMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_OBSERVER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_OBSERVER
+typedef struct UniffiVTableCallbackInterfaceObserver {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceObserverMethod0 _Nonnull onEvent;
+} UniffiVTableCallbackInterfaceObserver;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SECRET_STORE
@@ -374,9 +390,109 @@ RustBuffer uniffi_onego_core_fn_method_onego_signed_in(uint64_t ptr, RustCallSta
 uint64_t uniffi_onego_core_fn_method_onego_sync_catalog(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_ANSWER
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_ANSWER
+uint64_t uniffi_onego_core_fn_method_onego_answer(uint64_t ptr, RustBuffer draft_id, RustBuffer question_id, RustBuffer value
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_APPLICATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_APPLICATION
+uint64_t uniffi_onego_core_fn_method_onego_application(uint64_t ptr, RustBuffer id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_APPLICATIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_APPLICATIONS
+uint64_t uniffi_onego_core_fn_method_onego_applications(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_CONSENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_CONSENT
+uint64_t uniffi_onego_core_fn_method_onego_consent(uint64_t ptr, RustBuffer draft_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DELEGATIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DELEGATIONS
+uint64_t uniffi_onego_core_fn_method_onego_delegations(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DELIVER_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DELIVER_OUTBOX
+uint64_t uniffi_onego_core_fn_method_onego_deliver_outbox(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DISCARD_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DISCARD_DRAFT
+uint64_t uniffi_onego_core_fn_method_onego_discard_draft(uint64_t ptr, RustBuffer id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DRAFT
+uint64_t uniffi_onego_core_fn_method_onego_draft(uint64_t ptr, RustBuffer id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DRAFTS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DRAFTS
+uint64_t uniffi_onego_core_fn_method_onego_drafts(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_GRANT_DELEGATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_GRANT_DELEGATION
+uint64_t uniffi_onego_core_fn_method_onego_grant_delegation(uint64_t ptr, RustBuffer delegate_phone, RustBuffer scope, int32_t valid_days
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_OUTBOX
+uint64_t uniffi_onego_core_fn_method_onego_outbox(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PURGE_DRAFTS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PURGE_DRAFTS
+uint64_t uniffi_onego_core_fn_method_onego_purge_drafts(uint64_t ptr, int32_t max_age_days
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REVOKE_DELEGATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REVOKE_DELEGATION
+uint64_t uniffi_onego_core_fn_method_onego_revoke_delegation(uint64_t ptr, RustBuffer id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SET_FIELD
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SET_FIELD
+uint64_t uniffi_onego_core_fn_method_onego_set_field(uint64_t ptr, RustBuffer draft_id, RustBuffer key, RustBuffer value
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_START_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_START_DRAFT
+uint64_t uniffi_onego_core_fn_method_onego_start_draft(uint64_t ptr, RustBuffer service_id, RustBuffer delegation_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SUBMIT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SUBMIT
+uint64_t uniffi_onego_core_fn_method_onego_submit(uint64_t ptr, RustBuffer draft_id, int8_t consent
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SYNC_APPLICATIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SYNC_APPLICATIONS
+uint64_t uniffi_onego_core_fn_method_onego_sync_applications(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_WATCH
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_WATCH
+uint64_t uniffi_onego_core_fn_method_onego_watch(uint64_t ptr, uint64_t observer, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_ASK
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_ASK
+uint64_t uniffi_onego_core_fn_method_onego_ask(uint64_t ptr, RustBuffer question
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_OPEN_REPORT
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_OPEN_REPORT
 RustBuffer uniffi_onego_core_fn_method_onego_open_report(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PLAN
+uint64_t uniffi_onego_core_fn_method_onego_plan(uint64_t ptr, RustBuffer bundle_id, RustBuffer answers
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SCREEN
@@ -452,6 +568,46 @@ uint64_t uniffi_onego_core_fn_method_onego_verify_code(uint64_t ptr, RustBuffer 
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_VERIFY_PRESENTATION
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_VERIFY_PRESENTATION
 uint64_t uniffi_onego_core_fn_method_onego_verify_presentation(uint64_t ptr, RustBuffer text, RustBuffer aud, RustBuffer nonce
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_OBSERVER
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_OBSERVER
+uint64_t uniffi_onego_core_fn_clone_observer(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_FREE_OBSERVER
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_FREE_OBSERVER
+void uniffi_onego_core_fn_free_observer(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_INIT_CALLBACK_VTABLE_OBSERVER
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_INIT_CALLBACK_VTABLE_OBSERVER
+void uniffi_onego_core_fn_init_callback_vtable_observer(const UniffiVTableCallbackInterfaceObserver* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_OBSERVER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_OBSERVER_ON_EVENT
+void uniffi_onego_core_fn_method_observer_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_TASKHANDLE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_TASKHANDLE
+uint64_t uniffi_onego_core_fn_clone_taskhandle(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_FREE_TASKHANDLE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_FREE_TASKHANDLE
+void uniffi_onego_core_fn_free_taskhandle(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_TASKHANDLE_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_TASKHANDLE_CANCEL
+void uniffi_onego_core_fn_method_taskhandle_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_TASKHANDLE_IS_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_TASKHANDLE_IS_CANCELLED
+int8_t uniffi_onego_core_fn_method_taskhandle_is_cancelled(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_CLONE_SECRETSTORE
@@ -856,9 +1012,129 @@ uint16_t uniffi_onego_core_checksum_method_onego_sync_catalog(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_ANSWER
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_ANSWER
+uint16_t uniffi_onego_core_checksum_method_onego_answer(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_APPLICATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_APPLICATION
+uint16_t uniffi_onego_core_checksum_method_onego_application(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_APPLICATIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_APPLICATIONS
+uint16_t uniffi_onego_core_checksum_method_onego_applications(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_CONSENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_CONSENT
+uint16_t uniffi_onego_core_checksum_method_onego_consent(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DELEGATIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DELEGATIONS
+uint16_t uniffi_onego_core_checksum_method_onego_delegations(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DELIVER_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DELIVER_OUTBOX
+uint16_t uniffi_onego_core_checksum_method_onego_deliver_outbox(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DISCARD_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DISCARD_DRAFT
+uint16_t uniffi_onego_core_checksum_method_onego_discard_draft(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DRAFT
+uint16_t uniffi_onego_core_checksum_method_onego_draft(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DRAFTS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DRAFTS
+uint16_t uniffi_onego_core_checksum_method_onego_drafts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_GRANT_DELEGATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_GRANT_DELEGATION
+uint16_t uniffi_onego_core_checksum_method_onego_grant_delegation(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_OUTBOX
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_OUTBOX
+uint16_t uniffi_onego_core_checksum_method_onego_outbox(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PURGE_DRAFTS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PURGE_DRAFTS
+uint16_t uniffi_onego_core_checksum_method_onego_purge_drafts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REVOKE_DELEGATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REVOKE_DELEGATION
+uint16_t uniffi_onego_core_checksum_method_onego_revoke_delegation(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SET_FIELD
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SET_FIELD
+uint16_t uniffi_onego_core_checksum_method_onego_set_field(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_START_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_START_DRAFT
+uint16_t uniffi_onego_core_checksum_method_onego_start_draft(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SUBMIT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SUBMIT
+uint16_t uniffi_onego_core_checksum_method_onego_submit(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SYNC_APPLICATIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SYNC_APPLICATIONS
+uint16_t uniffi_onego_core_checksum_method_onego_sync_applications(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_WATCH
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_WATCH
+uint16_t uniffi_onego_core_checksum_method_onego_watch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_ASK
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_ASK
+uint16_t uniffi_onego_core_checksum_method_onego_ask(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_OPEN_REPORT
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_OPEN_REPORT
 uint16_t uniffi_onego_core_checksum_method_onego_open_report(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PLAN
+uint16_t uniffi_onego_core_checksum_method_onego_plan(void
     
 );
 #endif
@@ -949,6 +1225,24 @@ uint16_t uniffi_onego_core_checksum_method_onego_verify_code(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_VERIFY_PRESENTATION
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_VERIFY_PRESENTATION
 uint16_t uniffi_onego_core_checksum_method_onego_verify_presentation(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_OBSERVER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_OBSERVER_ON_EVENT
+uint16_t uniffi_onego_core_checksum_method_observer_on_event(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_TASKHANDLE_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_TASKHANDLE_CANCEL
+uint16_t uniffi_onego_core_checksum_method_taskhandle_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_TASKHANDLE_IS_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_TASKHANDLE_IS_CANCELLED
+uint16_t uniffi_onego_core_checksum_method_taskhandle_is_cancelled(void
     
 );
 #endif

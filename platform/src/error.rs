@@ -99,12 +99,10 @@ where
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ProblemCode::BadRequest,
-                "Request too large",
-            )
-            .detail(rejection.body_text())),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ProblemCode::BadRequest, "Request too large")
+                    .detail(rejection.body_text()))
+            }
             Err(rejection) => Err(ApiError::bad_request(rejection.body_text())),
         }
     }

@@ -79,6 +79,18 @@ async fn the_document_matches_the_server() {
         "/v1/events/stream",
         "/v1/delegations",
         "/v1/delegations/{id}",
+        "/v1/plan",
+        "/v1/applications",
+        "/v1/applications/{id}",
+        "/v1/applications/{id}/supplement",
+        "/v1/staff/queue",
+        "/v1/staff/applications/{id}/matters/{matter_id}",
+        "/v1/reviews",
+        "/v1/reviews/{id}/follow-up",
+        "/v1/reviews/{id}/appeal",
+        "/v1/satisfaction",
+        "/v1/staff/reviews",
+        "/v1/staff/reviews/{id}/steps",
     ];
     for p in expected {
         assert!(paths.contains_key(p), "{p} documented");

@@ -80,7 +80,7 @@ async fn phone_and_platform_agree_on_every_bundle() {
         let who = usize::from(b.id == "bundle-business");
         let (p, bearer) = if b.id == "bundle-business" { (&owner, &owner_token) } else { (&citizen, &citizen_token) };
         for answers in answer_sets(b) {
-            let device = p.app.plan(b.id.clone(), answers.clone()).await.expect("device plan");
+            let device = p.app.plan(b.id.clone(), answers.clone().into_iter().collect()).await.expect("device plan");
             let server = platform_plan(&url, bearer, &b.id, &answers).await;
             assert_eq!(serde_json::to_value(&device).expect("json"), server, "{} with {answers:?}", b.id);
             let mut keys: Vec<&str> = device.fields.iter().map(|f| f.key.as_str()).collect();
@@ -111,7 +111,7 @@ async fn birth_bundle_prefills_from_profile_and_spares_by_licence() {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let plan: Plan = p.app.plan("bundle-birth".into(), answers).await.expect("plan");
+    let plan: Plan = p.app.plan("bundle-birth".into(), answers.clone().into_iter().collect()).await.expect("plan");
     let profile = p.app.profile().await.expect("profile");
     let spouse = profile.family.iter().find(|r| r.relation == "配偶").expect("a spouse in the registry");
     let field = |k: &str| plan.fields.iter().find(|f| f.key == k).unwrap_or_else(|| panic!("field {k}"));
@@ -140,7 +140,7 @@ async fn birth_bundle_prefills_from_profile_and_spares_by_licence() {
 
     // Wrong answers are refused on both sides.
     let bad: BTreeMap<String, AnswerValue> = [("born".to_owned(), AnswerValue::Text("<script>".into()))].into();
-    assert!(p.app.plan("bundle-birth".into(), bad.clone()).await.is_err());
+    assert!(p.app.plan("bundle-birth".into(), bad.clone().into_iter().collect()).await.is_err());
     let bearer = token(&url, CITIZEN, "citizen").await;
     let res = http()
         .post(format!("{url}/v1/plan"))

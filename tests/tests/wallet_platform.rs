@@ -366,7 +366,7 @@ async fn staff_revocation_and_suspension_flip_the_status_list() {
     // In process: suspend and reinstate another licence; other entries keep their status.
     let staff = platform.staff();
     let held = staff.licence_ids_of(CITIZEN.into()).await.expect("licence ids");
-    assert_eq!(held.len(), offers.len());
+    assert_eq!(held.len(), offers.len(), "{held:?} vs {:?}", offers.iter().map(|o| &o.licence_id).collect::<Vec<_>>());
     let (marriage, _) = held.iter().find(|(_, vct)| vct == MARRIAGE).expect("marriage").clone();
     let vc = verify(&tl, &credential(&url, &bearer, &device, &marriage).await);
     staff.set_licence_status(marriage.clone(), LicenceStatusChange::Suspended).await.expect("suspend");

@@ -12,7 +12,7 @@
 pub mod audit;
 mod catalog;
 mod home;
-mod page;
+pub(crate) mod page;
 mod pending;
 pub(crate) mod text;
 pub mod theme;
@@ -321,6 +321,10 @@ pub enum Intent {
         bundle_id: String,
     },
     ShowLicence {
+        id: String,
+    },
+    /// An application's progress (办件详情).
+    OpenApplication {
         id: String,
     },
     Present {

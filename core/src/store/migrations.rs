@@ -63,6 +63,40 @@ const STEPS: &[&str] = &[
          entry BLOB NOT NULL,
          hash BLOB NOT NULL
      );",
+    // 3: applications. Drafts, outbox bodies and cached applications carry personal data and are sealed; what
+    // stays in clear is ids, states and times, which name no person.
+    "CREATE TABLE draft (
+         id TEXT PRIMARY KEY,
+         service_id TEXT NOT NULL,
+         delegation_id TEXT,
+         state TEXT NOT NULL CHECK (state IN ('editing', 'queued', 'delivered', 'needs_attention')),
+         -- Sealed: answers, the citizen's field overrides, the platform's errors, the last online plan.
+         body BLOB NOT NULL,
+         application_id TEXT,
+         created_ms INTEGER NOT NULL,
+         updated_ms INTEGER NOT NULL
+     );
+     CREATE INDEX draft_by_service ON draft (service_id, state, updated_ms);
+     -- Writes waiting for the platform, each under its client-chosen idempotency key.
+     CREATE TABLE outbox (
+         key TEXT PRIMARY KEY,
+         draft_id TEXT NOT NULL,
+         service_name TEXT NOT NULL,
+         body BLOB NOT NULL,
+         state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'rejected')),
+         attempts INTEGER NOT NULL DEFAULT 0,
+         next_attempt_ms INTEGER NOT NULL,
+         queued_ms INTEGER NOT NULL,
+         last_error TEXT
+     );
+     CREATE INDEX outbox_due ON outbox (state, next_attempt_ms, queued_ms);
+     -- Applications as last seen (sealed); a queued one has a local placeholder `queued-<key>` until delivered.
+     CREATE TABLE application (
+         id TEXT PRIMARY KEY,
+         idempotency_key TEXT NOT NULL,
+         body BLOB NOT NULL,
+         submitted_ms INTEGER NOT NULL
+     );",
 ];
 
 /// Brings the schema up to date.

@@ -157,6 +157,15 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Runs database work on the calling thread: only for `Onego::open`, which is synchronous and off the UI
+    /// thread by contract.
+    pub(crate) fn run_blocking<T>(&self, work: impl FnOnce(&mut Connection, &Sealer) -> CoreResult<T>) -> CoreResult<T> {
+        let mut conn = self.conn.lock().map_err(|_| CoreError::Internal("database lock poisoned".into()))?;
+        work(&mut conn, &self.sealer)
+    }
+}
+
 /// Small key-value settings (catalog version, etag, sync times).
 pub(crate) fn kv_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT value FROM kv WHERE key = ?1", [key], |r| r.get(0)).optional()

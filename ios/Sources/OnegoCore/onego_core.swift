@@ -844,6 +844,210 @@ public func FfiConverterTypeDeviceKey_lower(_ value: DeviceKey) -> UInt64 {
 
 
 /**
+ * Implemented by the shell to hear about changes while [`crate::Onego::watch`] runs.
+ */
+public protocol Observer: AnyObject, Sendable {
+    
+    func onEvent(event: CoreEvent) 
+    
+}
+/**
+ * Implemented by the shell to hear about changes while [`crate::Onego::watch`] runs.
+ */
+open class ObserverImpl: Observer, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_onego_core_fn_clone_observer(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_onego_core_fn_free_observer(handle, $0) }
+    }
+
+    
+
+    
+open func onEvent(event: CoreEvent)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_onego_core_fn_method_observer_on_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCoreEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceObserver {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceObserver = UniffiVTableCallbackInterfaceObserver(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeObserver.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface Observer: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeObserver.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface Observer: handle missing in uniffiClone")
+            }
+        },
+        onEvent: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onEvent(
+                     event: try FfiConverterTypeCoreEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceObserver> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceObserver>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitObserver() {
+    uniffi_onego_core_fn_init_callback_vtable_observer(UniffiCallbackInterfaceObserver.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObserver: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<Observer>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = Observer
+
+    public static func lift(_ handle: UInt64) throws -> Observer {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ObserverImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: Observer) -> UInt64 {
+         if let rustImpl = value as? ObserverImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Observer {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Observer, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObserver_lift(_ handle: UInt64) throws -> Observer {
+    return try FfiConverterTypeObserver.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObserver_lower(_ value: Observer) -> UInt64 {
+    return FfiConverterTypeObserver.lower(value)
+}
+
+
+
+
+
+
+/**
  * The app core. Cheap to clone; all clones share one database and sign-in.
  */
 public protocol OnegoProtocol: AnyObject, Sendable {
@@ -907,9 +1111,119 @@ public protocol OnegoProtocol: AnyObject, Sendable {
     func syncCatalog() async throws  -> SyncReport
     
     /**
+     * Answers a guided question; saved at once.
+     */
+    func answer(draftId: String, questionId: String, value: AnswerValue) async throws  -> Draft
+    
+    /**
+     * One application as last seen. Offline.
+     */
+    func application(id: String) async throws  -> Application
+    
+    /**
+     * Applications as last seen, newest first (queued ones as `queued-<key>` placeholders). Offline.
+     */
+    func applications() async throws  -> [Application]
+    
+    /**
+     * What submitting this draft would share: which claims of which licences go to which departments, what the
+     * departments fetch from shared data, what is promised and what is still to upload. Offline.
+     */
+    func consent(draftId: String) async throws  -> Consent
+    
+    /**
+     * Delegations the signed-in person granted and received.
+     */
+    func delegations() async throws  -> Delegations
+    
+    /**
+     * Sends what is due in the outbox, oldest first, each under its idempotency key.
+     */
+    func deliverOutbox() async throws  -> DeliveryReport
+    
+    /**
+     * Discards a draft that is not being delivered.
+     */
+    func discardDraft(id: String) async throws 
+    
+    /**
+     * One draft, recomputed. Offline.
+     */
+    func draft(id: String) async throws  -> Draft
+    
+    /**
+     * Every draft, newest first. Offline.
+     */
+    func drafts() async throws  -> [DraftSummary]
+    
+    /**
+     * Lets `delegate_phone` apply in the signed-in person's name for `scope` (bundle or matter ids) for
+     * `valid_days` days (亲友代办).
+     */
+    func grantDelegation(delegatePhone: String, scope: [String], validDays: Int32) async throws  -> Delegation
+    
+    /**
+     * The outbox, oldest first. Offline.
+     */
+    func outbox() async throws  -> [OutboxItem]
+    
+    /**
+     * Deletes drafts still being edited that were untouched for more than `max_age_days`; returns how many.
+     */
+    func purgeDrafts(maxAgeDays: Int32) async throws  -> Int32
+    
+    /**
+     * Revokes a delegation the signed-in person granted.
+     */
+    func revokeDelegation(id: String) async throws 
+    
+    /**
+     * Sets a field's value; an empty value drops the citizen's own and falls back to the pre-filled one.
+     */
+    func setField(draftId: String, key: String, value: String) async throws  -> Draft
+    
+    /**
+     * Starts a draft for a bundle or a matter, or resumes the newest unfinished one of the same service (and
+     * delegation). A delegated draft is planned by the platform (the delegate has no copy of the principal's
+     * profile); offline it keeps its last plan and says so (`plan_stale`).
+     */
+    func startDraft(serviceId: String, delegationId: String?) async throws  -> Draft
+    
+    /**
+     * Submits a draft once the citizen agreed to `consent`: refused with the first wrong field while the form
+     * has errors (the draft lists them all); otherwise signed and queued in the outbox, offline too.
+     */
+    func submit(draftId: String, consent: Bool) async throws  -> QueuedSubmission
+    
+    /**
+     * Fetches the applications and the events since the last sync; licences issued land in the wallet.
+     */
+    func syncApplications() async throws  -> ProgressReport
+    
+    /**
+     * Follows the platform in the background: delivers the outbox when due, applies status events as they
+     * stream (polling when the stream is down), fetches issued licences, and tells `observer`. Stops on
+     * `cancel()` or when the handle is dropped.
+     */
+    func watch(observer: Observer) throws  -> TaskHandle
+    
+    /**
+     * Answers a question in everyday Chinese from the cached catalog, the wallet and the applications, offline,
+     * with one action to take next; says so (and offers 12345) when it does not know.
+     */
+    func ask(question: String) async throws  -> AssistantAnswer
+    
+    /**
      * What happened when the database was opened (recovery from a corrupt file, a reset key).
      */
     func openReport()  -> OpenReport
+    
+    /**
+     * Plans a bundle (一件事), or a single matter, offline: which matters apply and why, each field pre-filled
+     * with its provenance or left to fill, how each material is provided, and what is spared (少填/免交). The
+     * platform's `POST /v1/plan` computes the same plan from the same inputs.
+     */
+    func plan(bundleId: String, answers: [String: AnswerValue]) async throws  -> Plan
     
     /**
      * A screen's view model from the data on the phone (no network). A failure to read that data comes back as
@@ -1276,6 +1590,369 @@ open func syncCatalog()async throws  -> SyncReport  {
 }
     
     /**
+     * Answers a guided question; saved at once.
+     */
+open func answer(draftId: String, questionId: String, value: AnswerValue)async throws  -> Draft  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_answer(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(draftId),FfiConverterString.lower(questionId),FfiConverterTypeAnswerValue_lower(value)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDraft_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * One application as last seen. Offline.
+     */
+open func application(id: String)async throws  -> Application  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_application(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeApplication_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Applications as last seen, newest first (queued ones as `queued-<key>` placeholders). Offline.
+     */
+open func applications()async throws  -> [Application]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_applications(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeApplication.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * What submitting this draft would share: which claims of which licences go to which departments, what the
+     * departments fetch from shared data, what is promised and what is still to upload. Offline.
+     */
+open func consent(draftId: String)async throws  -> Consent  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_consent(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(draftId)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeConsent_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Delegations the signed-in person granted and received.
+     */
+open func delegations()async throws  -> Delegations  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_delegations(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDelegations_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Sends what is due in the outbox, oldest first, each under its idempotency key.
+     */
+open func deliverOutbox()async throws  -> DeliveryReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_deliver_outbox(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDeliveryReport_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Discards a draft that is not being delivered.
+     */
+open func discardDraft(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_discard_draft(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_void,
+            completeFunc: ffi_onego_core_rust_future_complete_void,
+            freeFunc: ffi_onego_core_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * One draft, recomputed. Offline.
+     */
+open func draft(id: String)async throws  -> Draft  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_draft(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDraft_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Every draft, newest first. Offline.
+     */
+open func drafts()async throws  -> [DraftSummary]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_drafts(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeDraftSummary.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Lets `delegate_phone` apply in the signed-in person's name for `scope` (bundle or matter ids) for
+     * `valid_days` days (亲友代办).
+     */
+open func grantDelegation(delegatePhone: String, scope: [String], validDays: Int32)async throws  -> Delegation  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_grant_delegation(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(delegatePhone),FfiConverterSequenceString.lower(scope),FfiConverterInt32.lower(validDays)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDelegation_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * The outbox, oldest first. Offline.
+     */
+open func outbox()async throws  -> [OutboxItem]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_outbox(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeOutboxItem.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Deletes drafts still being edited that were untouched for more than `max_age_days`; returns how many.
+     */
+open func purgeDrafts(maxAgeDays: Int32)async throws  -> Int32  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_purge_drafts(
+                        self.uniffiCloneHandle(),FfiConverterInt32.lower(maxAgeDays)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_i32,
+            completeFunc: ffi_onego_core_rust_future_complete_i32,
+            freeFunc: ffi_onego_core_rust_future_free_i32,
+            liftFunc: FfiConverterInt32.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Revokes a delegation the signed-in person granted.
+     */
+open func revokeDelegation(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_revoke_delegation(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_void,
+            completeFunc: ffi_onego_core_rust_future_complete_void,
+            freeFunc: ffi_onego_core_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Sets a field's value; an empty value drops the citizen's own and falls back to the pre-filled one.
+     */
+open func setField(draftId: String, key: String, value: String)async throws  -> Draft  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_set_field(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(draftId),FfiConverterString.lower(key),FfiConverterString.lower(value)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDraft_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Starts a draft for a bundle or a matter, or resumes the newest unfinished one of the same service (and
+     * delegation). A delegated draft is planned by the platform (the delegate has no copy of the principal's
+     * profile); offline it keeps its last plan and says so (`plan_stale`).
+     */
+open func startDraft(serviceId: String, delegationId: String?)async throws  -> Draft  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_start_draft(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(serviceId),FfiConverterOptionString.lower(delegationId)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDraft_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Submits a draft once the citizen agreed to `consent`: refused with the first wrong field while the form
+     * has errors (the draft lists them all); otherwise signed and queued in the outbox, offline too.
+     */
+open func submit(draftId: String, consent: Bool)async throws  -> QueuedSubmission  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_submit(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(draftId),FfiConverterBool.lower(consent)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeQueuedSubmission_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Fetches the applications and the events since the last sync; licences issued land in the wallet.
+     */
+open func syncApplications()async throws  -> ProgressReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_sync_applications(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProgressReport_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Follows the platform in the background: delivers the outbox when due, applies status events as they
+     * stream (polling when the stream is down), fetches issued licences, and tells `observer`. Stops on
+     * `cancel()` or when the handle is dropped.
+     */
+open func watch(observer: Observer)throws  -> TaskHandle  {
+    return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypeOnegoError_lift) {
+        uniffiCallStatus in
+    uniffi_onego_core_fn_method_onego_watch(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeObserver_lower(observer),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Answers a question in everyday Chinese from the cached catalog, the wallet and the applications, offline,
+     * with one action to take next; says so (and offers 12345) when it does not know.
+     */
+open func ask(question: String)async throws  -> AssistantAnswer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_ask(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(question)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAssistantAnswer_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
      * What happened when the database was opened (recovery from a corrupt file, a reset key).
      */
 open func openReport() -> OpenReport  {
@@ -1285,6 +1962,27 @@ open func openReport() -> OpenReport  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Plans a bundle (一件事), or a single matter, offline: which matters apply and why, each field pre-filled
+     * with its provenance or left to fill, how each material is provided, and what is spared (少填/免交). The
+     * platform's `POST /v1/plan` computes the same plan from the same inputs.
+     */
+open func plan(bundleId: String, answers: [String: AnswerValue])async throws  -> Plan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_plan(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(bundleId),FfiConverterDictionaryStringTypeAnswerValue.lower(answers)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePlan_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
 }
     
     /**
@@ -2045,6 +2743,246 @@ public func FfiConverterTypeSecretStore_lower(_ value: SecretStore) -> UInt64 {
 
 
 
+
+
+/**
+ * A long-running listener; `cancel()` (or dropping the handle) stops it.
+ */
+public protocol TaskHandleProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stops the task at its next await point.
+     */
+    func cancel() 
+    
+    func isCancelled()  -> Bool
+    
+}
+/**
+ * A long-running listener; `cancel()` (or dropping the handle) stops it.
+ */
+open class TaskHandle: TaskHandleProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_onego_core_fn_clone_taskhandle(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_onego_core_fn_free_taskhandle(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stops the task at its next await point.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_onego_core_fn_method_taskhandle_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+open func isCancelled() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_onego_core_fn_method_taskhandle_is_cancelled(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTaskHandle: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TaskHandle
+
+    public static func lift(_ handle: UInt64) throws -> TaskHandle {
+        return TaskHandle(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TaskHandle) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TaskHandle {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TaskHandle, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskHandle_lift(_ handle: UInt64) throws -> TaskHandle {
+    return try FfiConverterTypeTaskHandle.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskHandle_lower(_ value: TaskHandle) -> UInt64 {
+    return FfiConverterTypeTaskHandle.lower(value)
+}
+
+
+
+
+/**
+ * The assistant's answer.
+ */
+public struct AssistantAnswer: Equatable, Hashable {
+    public var intent: AskIntent
+    /**
+     * The answer in plain words.
+     */
+    public var text: String
+    /**
+     * The catalog entry, licence (local id) or application it is about.
+     */
+    public var subjectId: String?
+    public var subjectName: String?
+    /**
+     * The one thing to do next.
+     */
+    public var actionLabel: String
+    public var action: Intent
+    /**
+     * Set when the assistant did not know: the hotline and a human channel are offered.
+     */
+    public var fallback: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(intent: AskIntent, 
+        /**
+         * The answer in plain words.
+         */text: String, 
+        /**
+         * The catalog entry, licence (local id) or application it is about.
+         */subjectId: String?, subjectName: String?, 
+        /**
+         * The one thing to do next.
+         */actionLabel: String, action: Intent, 
+        /**
+         * Set when the assistant did not know: the hotline and a human channel are offered.
+         */fallback: Bool) {
+        self.intent = intent
+        self.text = text
+        self.subjectId = subjectId
+        self.subjectName = subjectName
+        self.actionLabel = actionLabel
+        self.action = action
+        self.fallback = fallback
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AssistantAnswer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAssistantAnswer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AssistantAnswer {
+        return
+            try AssistantAnswer(
+                intent: FfiConverterTypeAskIntent.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                subjectId: FfiConverterOptionString.read(from: &buf), 
+                subjectName: FfiConverterOptionString.read(from: &buf), 
+                actionLabel: FfiConverterString.read(from: &buf), 
+                action: FfiConverterTypeIntent.read(from: &buf), 
+                fallback: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AssistantAnswer, into buf: inout [UInt8]) {
+        FfiConverterTypeAskIntent.write(value.intent, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterOptionString.write(value.subjectId, into: &buf)
+        FfiConverterOptionString.write(value.subjectName, into: &buf)
+        FfiConverterString.write(value.actionLabel, into: &buf)
+        FfiConverterTypeIntent.write(value.action, into: &buf)
+        FfiConverterBool.write(value.fallback, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssistantAnswer_lift(_ buf: RustBuffer) throws -> AssistantAnswer {
+    return try FfiConverterTypeAssistantAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssistantAnswer_lower(_ value: AssistantAnswer) -> RustBuffer {
+    return FfiConverterTypeAssistantAnswer.lower(value)
+}
+
+
 /**
  * A bundle with its member matters, offline.
  */
@@ -2351,6 +3289,190 @@ public func FfiConverterTypeClaimView_lower(_ value: ClaimView) -> RustBuffer {
 
 
 /**
+ * What the citizen agrees to before submitting (告知同意).
+ */
+public struct Consent: Equatable, Hashable {
+    public var licences: [ConsentLicence]
+    /**
+     * Materials the departments fetch from shared data, in words.
+     */
+    public var sharedData: [String]
+    /**
+     * Materials replaced by the citizen's commitment (告知承诺).
+     */
+    public var commitments: [String]
+    /**
+     * Materials still to be uploaded or brought.
+     */
+    public var uploads: [String]
+    public var summary: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(licences: [ConsentLicence], 
+        /**
+         * Materials the departments fetch from shared data, in words.
+         */sharedData: [String], 
+        /**
+         * Materials replaced by the citizen's commitment (告知承诺).
+         */commitments: [String], 
+        /**
+         * Materials still to be uploaded or brought.
+         */uploads: [String], summary: String) {
+        self.licences = licences
+        self.sharedData = sharedData
+        self.commitments = commitments
+        self.uploads = uploads
+        self.summary = summary
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Consent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Consent {
+        return
+            try Consent(
+                licences: FfiConverterSequenceTypeConsentLicence.read(from: &buf), 
+                sharedData: FfiConverterSequenceString.read(from: &buf), 
+                commitments: FfiConverterSequenceString.read(from: &buf), 
+                uploads: FfiConverterSequenceString.read(from: &buf), 
+                summary: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Consent, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeConsentLicence.write(value.licences, into: &buf)
+        FfiConverterSequenceString.write(value.sharedData, into: &buf)
+        FfiConverterSequenceString.write(value.commitments, into: &buf)
+        FfiConverterSequenceString.write(value.uploads, into: &buf)
+        FfiConverterString.write(value.summary, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lift(_ buf: RustBuffer) throws -> Consent {
+    return try FfiConverterTypeConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsent_lower(_ value: Consent) -> RustBuffer {
+    return FfiConverterTypeConsent.lower(value)
+}
+
+
+/**
+ * One licence attached to a submission: which of its claims go to which departments.
+ */
+public struct ConsentLicence: Equatable, Hashable {
+    public var vct: String
+    public var licenceName: String
+    /**
+     * Local wallet id.
+     */
+    public var licenceId: String
+    /**
+     * Chinese labels of the disclosed claims.
+     */
+    public var claims: [String]
+    /**
+     * Names of the departments receiving them.
+     */
+    public var departments: [String]
+    /**
+     * Names of the matters it serves.
+     */
+    public var matters: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(vct: String, licenceName: String, 
+        /**
+         * Local wallet id.
+         */licenceId: String, 
+        /**
+         * Chinese labels of the disclosed claims.
+         */claims: [String], 
+        /**
+         * Names of the departments receiving them.
+         */departments: [String], 
+        /**
+         * Names of the matters it serves.
+         */matters: [String]) {
+        self.vct = vct
+        self.licenceName = licenceName
+        self.licenceId = licenceId
+        self.claims = claims
+        self.departments = departments
+        self.matters = matters
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConsentLicence: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsentLicence: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentLicence {
+        return
+            try ConsentLicence(
+                vct: FfiConverterString.read(from: &buf), 
+                licenceName: FfiConverterString.read(from: &buf), 
+                licenceId: FfiConverterString.read(from: &buf), 
+                claims: FfiConverterSequenceString.read(from: &buf), 
+                departments: FfiConverterSequenceString.read(from: &buf), 
+                matters: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConsentLicence, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.vct, into: &buf)
+        FfiConverterString.write(value.licenceName, into: &buf)
+        FfiConverterString.write(value.licenceId, into: &buf)
+        FfiConverterSequenceString.write(value.claims, into: &buf)
+        FfiConverterSequenceString.write(value.departments, into: &buf)
+        FfiConverterSequenceString.write(value.matters, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentLicence_lift(_ buf: RustBuffer) throws -> ConsentLicence {
+    return try FfiConverterTypeConsentLicence.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentLicence_lower(_ value: ConsentLicence) -> RustBuffer {
+    return FfiConverterTypeConsentLicence.lower(value)
+}
+
+
+/**
  * What a colour means, said again as an icon and a word (colour is never the only cue).
  */
 public struct Cue: Equatable, Hashable {
@@ -2404,6 +3526,362 @@ public func FfiConverterTypeCue_lift(_ buf: RustBuffer) throws -> Cue {
 #endif
 public func FfiConverterTypeCue_lower(_ value: Cue) -> RustBuffer {
     return FfiConverterTypeCue.lower(value)
+}
+
+
+/**
+ * Delegations granted by and to the signed-in person.
+ */
+public struct Delegations: Equatable, Hashable {
+    public var granted: [Delegation]
+    public var received: [Delegation]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(granted: [Delegation], received: [Delegation]) {
+        self.granted = granted
+        self.received = received
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Delegations: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDelegations: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Delegations {
+        return
+            try Delegations(
+                granted: FfiConverterSequenceTypeDelegation.read(from: &buf), 
+                received: FfiConverterSequenceTypeDelegation.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Delegations, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeDelegation.write(value.granted, into: &buf)
+        FfiConverterSequenceTypeDelegation.write(value.received, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelegations_lift(_ buf: RustBuffer) throws -> Delegations {
+    return try FfiConverterTypeDelegations.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelegations_lower(_ value: Delegations) -> RustBuffer {
+    return FfiConverterTypeDelegations.lower(value)
+}
+
+
+/**
+ * What one delivery run did.
+ */
+public struct DeliveryReport: Equatable, Hashable {
+    public var delivered: Int32
+    /**
+     * Delivered earlier (the answer was lost); the platform returned the original application.
+     */
+    public var replayed: Int32
+    public var rejected: Int32
+    public var retryLater: Int32
+    /**
+     * When the next pending item is due, if any.
+     */
+    public var nextAttemptAt: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(delivered: Int32, 
+        /**
+         * Delivered earlier (the answer was lost); the platform returned the original application.
+         */replayed: Int32, rejected: Int32, retryLater: Int32, 
+        /**
+         * When the next pending item is due, if any.
+         */nextAttemptAt: Int64?) {
+        self.delivered = delivered
+        self.replayed = replayed
+        self.rejected = rejected
+        self.retryLater = retryLater
+        self.nextAttemptAt = nextAttemptAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeliveryReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeliveryReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeliveryReport {
+        return
+            try DeliveryReport(
+                delivered: FfiConverterInt32.read(from: &buf), 
+                replayed: FfiConverterInt32.read(from: &buf), 
+                rejected: FfiConverterInt32.read(from: &buf), 
+                retryLater: FfiConverterInt32.read(from: &buf), 
+                nextAttemptAt: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeliveryReport, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.delivered, into: &buf)
+        FfiConverterInt32.write(value.replayed, into: &buf)
+        FfiConverterInt32.write(value.rejected, into: &buf)
+        FfiConverterInt32.write(value.retryLater, into: &buf)
+        FfiConverterOptionInt64.write(value.nextAttemptAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeliveryReport_lift(_ buf: RustBuffer) throws -> DeliveryReport {
+    return try FfiConverterTypeDeliveryReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeliveryReport_lower(_ value: DeliveryReport) -> RustBuffer {
+    return FfiConverterTypeDeliveryReport.lower(value)
+}
+
+
+/**
+ * A draft application with its plan and what is still wrong, recomputed on every change.
+ */
+public struct Draft: Equatable, Hashable {
+    public var id: String
+    /**
+     * The bundle or matter applied for.
+     */
+    public var serviceId: String
+    public var serviceName: String
+    public var answers: [String: AnswerValue]
+    /**
+     * Effective field values: the citizen's own value where they set one, else the plan's pre-filled value.
+     */
+    public var values: [String: String]
+    public var plan: Plan
+    /**
+     * Every problem, local (unanswered questions, field checks) and from the platform, on the field concerned.
+     */
+    public var errors: [FieldError]
+    public var state: DraftState
+    public var applicationId: String?
+    /**
+     * Applying in a principal's name (亲友代办).
+     */
+    public var delegationId: String?
+    /**
+     * Unix milliseconds.
+     */
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    /**
+     * A delegated draft is planned by the platform; offline its plan is the last one fetched.
+     */
+    public var planStale: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, 
+        /**
+         * The bundle or matter applied for.
+         */serviceId: String, serviceName: String, answers: [String: AnswerValue], 
+        /**
+         * Effective field values: the citizen's own value where they set one, else the plan's pre-filled value.
+         */values: [String: String], plan: Plan, 
+        /**
+         * Every problem, local (unanswered questions, field checks) and from the platform, on the field concerned.
+         */errors: [FieldError], state: DraftState, applicationId: String?, 
+        /**
+         * Applying in a principal's name (亲友代办).
+         */delegationId: String?, 
+        /**
+         * Unix milliseconds.
+         */createdAt: Int64, updatedAt: Int64, 
+        /**
+         * A delegated draft is planned by the platform; offline its plan is the last one fetched.
+         */planStale: Bool) {
+        self.id = id
+        self.serviceId = serviceId
+        self.serviceName = serviceName
+        self.answers = answers
+        self.values = values
+        self.plan = plan
+        self.errors = errors
+        self.state = state
+        self.applicationId = applicationId
+        self.delegationId = delegationId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.planStale = planStale
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Draft: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDraft: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Draft {
+        return
+            try Draft(
+                id: FfiConverterString.read(from: &buf), 
+                serviceId: FfiConverterString.read(from: &buf), 
+                serviceName: FfiConverterString.read(from: &buf), 
+                answers: FfiConverterDictionaryStringTypeAnswerValue.read(from: &buf), 
+                values: FfiConverterDictionaryStringString.read(from: &buf), 
+                plan: FfiConverterTypePlan.read(from: &buf), 
+                errors: FfiConverterSequenceTypeFieldError.read(from: &buf), 
+                state: FfiConverterTypeDraftState.read(from: &buf), 
+                applicationId: FfiConverterOptionString.read(from: &buf), 
+                delegationId: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterInt64.read(from: &buf), 
+                updatedAt: FfiConverterInt64.read(from: &buf), 
+                planStale: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Draft, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.serviceId, into: &buf)
+        FfiConverterString.write(value.serviceName, into: &buf)
+        FfiConverterDictionaryStringTypeAnswerValue.write(value.answers, into: &buf)
+        FfiConverterDictionaryStringString.write(value.values, into: &buf)
+        FfiConverterTypePlan.write(value.plan, into: &buf)
+        FfiConverterSequenceTypeFieldError.write(value.errors, into: &buf)
+        FfiConverterTypeDraftState.write(value.state, into: &buf)
+        FfiConverterOptionString.write(value.applicationId, into: &buf)
+        FfiConverterOptionString.write(value.delegationId, into: &buf)
+        FfiConverterInt64.write(value.createdAt, into: &buf)
+        FfiConverterInt64.write(value.updatedAt, into: &buf)
+        FfiConverterBool.write(value.planStale, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDraft_lift(_ buf: RustBuffer) throws -> Draft {
+    return try FfiConverterTypeDraft.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDraft_lower(_ value: Draft) -> RustBuffer {
+    return FfiConverterTypeDraft.lower(value)
+}
+
+
+/**
+ * One line of the drafts list.
+ */
+public struct DraftSummary: Equatable, Hashable {
+    public var id: String
+    public var serviceId: String
+    public var serviceName: String
+    public var state: DraftState
+    public var applicationId: String?
+    public var delegationId: String?
+    public var createdAt: Int64
+    public var updatedAt: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, serviceId: String, serviceName: String, state: DraftState, applicationId: String?, delegationId: String?, createdAt: Int64, updatedAt: Int64) {
+        self.id = id
+        self.serviceId = serviceId
+        self.serviceName = serviceName
+        self.state = state
+        self.applicationId = applicationId
+        self.delegationId = delegationId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DraftSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDraftSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DraftSummary {
+        return
+            try DraftSummary(
+                id: FfiConverterString.read(from: &buf), 
+                serviceId: FfiConverterString.read(from: &buf), 
+                serviceName: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeDraftState.read(from: &buf), 
+                applicationId: FfiConverterOptionString.read(from: &buf), 
+                delegationId: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterInt64.read(from: &buf), 
+                updatedAt: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DraftSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.serviceId, into: &buf)
+        FfiConverterString.write(value.serviceName, into: &buf)
+        FfiConverterTypeDraftState.write(value.state, into: &buf)
+        FfiConverterOptionString.write(value.applicationId, into: &buf)
+        FfiConverterOptionString.write(value.delegationId, into: &buf)
+        FfiConverterInt64.write(value.createdAt, into: &buf)
+        FfiConverterInt64.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDraftSummary_lift(_ buf: RustBuffer) throws -> DraftSummary {
+    return try FfiConverterTypeDraftSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDraftSummary_lower(_ value: DraftSummary) -> RustBuffer {
+    return FfiConverterTypeDraftSummary.lower(value)
 }
 
 
@@ -2828,6 +4306,95 @@ public func FfiConverterTypeMatterGuide_lower(_ value: MatterGuide) -> RustBuffe
 
 
 /**
+ * One reminder.
+ */
+public struct Notification: Equatable, Hashable {
+    /**
+     * Stable: the same situation gives the same id.
+     */
+    public var id: String
+    public var kind: NotificationKind
+    public var title: String
+    public var body: String
+    /**
+     * Needs the citizen to act (shown first).
+     */
+    public var urgent: Bool
+    public var actionLabel: String
+    public var action: Intent
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable: the same situation gives the same id.
+         */id: String, kind: NotificationKind, title: String, body: String, 
+        /**
+         * Needs the citizen to act (shown first).
+         */urgent: Bool, actionLabel: String, action: Intent) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.urgent = urgent
+        self.actionLabel = actionLabel
+        self.action = action
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Notification: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotification: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Notification {
+        return
+            try Notification(
+                id: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeNotificationKind.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                urgent: FfiConverterBool.read(from: &buf), 
+                actionLabel: FfiConverterString.read(from: &buf), 
+                action: FfiConverterTypeIntent.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Notification, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeNotificationKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterBool.write(value.urgent, into: &buf)
+        FfiConverterString.write(value.actionLabel, into: &buf)
+        FfiConverterTypeIntent.write(value.action, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotification_lift(_ buf: RustBuffer) throws -> Notification {
+    return try FfiConverterTypeNotification.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotification_lower(_ value: Notification) -> RustBuffer {
+    return FfiConverterTypeNotification.lower(value)
+}
+
+
+/**
  * How a shell opens the core: [`Config`] in FFI form. The clock is the system's.
  */
 public struct OnegoConfig: Equatable, Hashable {
@@ -2847,6 +4414,10 @@ public struct OnegoConfig: Equatable, Hashable {
      * Whole-request timeout for platform calls, in milliseconds; 0 or less means the default, 15 s.
      */
     public var requestTimeoutMs: Int64
+    /**
+     * Drafts still being edited and untouched this many days are deleted at open.
+     */
+    public var draftMaxAgeDays: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2862,11 +4433,15 @@ public struct OnegoConfig: Equatable, Hashable {
          */locale: Locale, 
         /**
          * Whole-request timeout for platform calls, in milliseconds; 0 or less means the default, 15 s.
-         */requestTimeoutMs: Int64 = Int64(15000)) {
+         */requestTimeoutMs: Int64 = Int64(15000), 
+        /**
+         * Drafts still being edited and untouched this many days are deleted at open.
+         */draftMaxAgeDays: Int32 = 30) {
         self.dataDir = dataDir
         self.platformUrl = platformUrl
         self.locale = locale
         self.requestTimeoutMs = requestTimeoutMs
+        self.draftMaxAgeDays = draftMaxAgeDays
     }
 
     
@@ -2888,7 +4463,8 @@ public struct FfiConverterTypeOnegoConfig: FfiConverterRustBuffer {
                 dataDir: FfiConverterString.read(from: &buf), 
                 platformUrl: FfiConverterString.read(from: &buf), 
                 locale: FfiConverterTypeLocale.read(from: &buf), 
-                requestTimeoutMs: FfiConverterInt64.read(from: &buf)
+                requestTimeoutMs: FfiConverterInt64.read(from: &buf), 
+                draftMaxAgeDays: FfiConverterInt32.read(from: &buf)
         )
     }
 
@@ -2897,6 +4473,7 @@ public struct FfiConverterTypeOnegoConfig: FfiConverterRustBuffer {
         FfiConverterString.write(value.platformUrl, into: &buf)
         FfiConverterTypeLocale.write(value.locale, into: &buf)
         FfiConverterInt64.write(value.requestTimeoutMs, into: &buf)
+        FfiConverterInt32.write(value.draftMaxAgeDays, into: &buf)
     }
 }
 
@@ -3057,6 +4634,93 @@ public func FfiConverterTypeOpenReport_lift(_ buf: RustBuffer) throws -> OpenRep
 #endif
 public func FfiConverterTypeOpenReport_lower(_ value: OpenReport) -> RustBuffer {
     return FfiConverterTypeOpenReport.lower(value)
+}
+
+
+/**
+ * One write in the outbox.
+ */
+public struct OutboxItem: Equatable, Hashable {
+    public var idempotencyKey: String
+    public var draftId: String
+    public var serviceName: String
+    public var state: OutboxState
+    public var attempts: Int32
+    public var nextAttemptAt: Int64
+    public var queuedAt: Int64
+    /**
+     * Why the last attempt failed (a status or `offline`; never personal data).
+     */
+    public var lastError: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(idempotencyKey: String, draftId: String, serviceName: String, state: OutboxState, attempts: Int32, nextAttemptAt: Int64, queuedAt: Int64, 
+        /**
+         * Why the last attempt failed (a status or `offline`; never personal data).
+         */lastError: String?) {
+        self.idempotencyKey = idempotencyKey
+        self.draftId = draftId
+        self.serviceName = serviceName
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.queuedAt = queuedAt
+        self.lastError = lastError
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OutboxItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutboxItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OutboxItem {
+        return
+            try OutboxItem(
+                idempotencyKey: FfiConverterString.read(from: &buf), 
+                draftId: FfiConverterString.read(from: &buf), 
+                serviceName: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeOutboxState.read(from: &buf), 
+                attempts: FfiConverterInt32.read(from: &buf), 
+                nextAttemptAt: FfiConverterInt64.read(from: &buf), 
+                queuedAt: FfiConverterInt64.read(from: &buf), 
+                lastError: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OutboxItem, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.idempotencyKey, into: &buf)
+        FfiConverterString.write(value.draftId, into: &buf)
+        FfiConverterString.write(value.serviceName, into: &buf)
+        FfiConverterTypeOutboxState.write(value.state, into: &buf)
+        FfiConverterInt32.write(value.attempts, into: &buf)
+        FfiConverterInt64.write(value.nextAttemptAt, into: &buf)
+        FfiConverterInt64.write(value.queuedAt, into: &buf)
+        FfiConverterOptionString.write(value.lastError, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutboxItem_lift(_ buf: RustBuffer) throws -> OutboxItem {
+    return try FfiConverterTypeOutboxItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutboxItem_lower(_ value: OutboxItem) -> RustBuffer {
+    return FfiConverterTypeOutboxItem.lower(value)
 }
 
 
@@ -3257,6 +4921,73 @@ public func FfiConverterTypePresentation_lower(_ value: Presentation) -> RustBuf
 
 
 /**
+ * What a progress sync did.
+ */
+public struct ProgressReport: Equatable, Hashable {
+    public var events: Int32
+    /**
+     * Applications whose cached state changed.
+     */
+    public var changed: Int32
+    public var licencesReceived: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(events: Int32, 
+        /**
+         * Applications whose cached state changed.
+         */changed: Int32, licencesReceived: Int32) {
+        self.events = events
+        self.changed = changed
+        self.licencesReceived = licencesReceived
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProgressReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProgressReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressReport {
+        return
+            try ProgressReport(
+                events: FfiConverterInt32.read(from: &buf), 
+                changed: FfiConverterInt32.read(from: &buf), 
+                licencesReceived: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProgressReport, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.events, into: &buf)
+        FfiConverterInt32.write(value.changed, into: &buf)
+        FfiConverterInt32.write(value.licencesReceived, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressReport_lift(_ buf: RustBuffer) throws -> ProgressReport {
+    return try FfiConverterTypeProgressReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressReport_lower(_ value: ProgressReport) -> RustBuffer {
+    return FfiConverterTypeProgressReport.lower(value)
+}
+
+
+/**
  * A QR code as a module matrix for the shells to draw.
  */
 public struct QrMatrix: Equatable, Hashable {
@@ -3336,6 +5067,71 @@ public func FfiConverterTypeQrMatrix_lift(_ buf: RustBuffer) throws -> QrMatrix 
 #endif
 public func FfiConverterTypeQrMatrix_lower(_ value: QrMatrix) -> RustBuffer {
     return FfiConverterTypeQrMatrix.lower(value)
+}
+
+
+/**
+ * A submission committed locally and waiting in the outbox.
+ */
+public struct QueuedSubmission: Equatable, Hashable {
+    public var draftId: String
+    public var idempotencyKey: String
+    public var serviceName: String
+    public var queuedAt: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(draftId: String, idempotencyKey: String, serviceName: String, queuedAt: Int64) {
+        self.draftId = draftId
+        self.idempotencyKey = idempotencyKey
+        self.serviceName = serviceName
+        self.queuedAt = queuedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QueuedSubmission: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQueuedSubmission: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QueuedSubmission {
+        return
+            try QueuedSubmission(
+                draftId: FfiConverterString.read(from: &buf), 
+                idempotencyKey: FfiConverterString.read(from: &buf), 
+                serviceName: FfiConverterString.read(from: &buf), 
+                queuedAt: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QueuedSubmission, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.draftId, into: &buf)
+        FfiConverterString.write(value.idempotencyKey, into: &buf)
+        FfiConverterString.write(value.serviceName, into: &buf)
+        FfiConverterInt64.write(value.queuedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueuedSubmission_lift(_ buf: RustBuffer) throws -> QueuedSubmission {
+    return try FfiConverterTypeQueuedSubmission.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueuedSubmission_lower(_ value: QueuedSubmission) -> RustBuffer {
+    return FfiConverterTypeQueuedSubmission.lower(value)
 }
 
 
@@ -4408,6 +6204,151 @@ public func FfiConverterTypeWalletRefresh_lower(_ value: WalletRefresh) -> RustB
 
 
 /**
+ * What a question asks about.
+ */
+
+public enum AskIntent: Equatable, Hashable {
+    
+    /**
+     * 要带什么材料.
+     */
+    case materials
+    /**
+     * 怎么办, 流程.
+     */
+    case procedure
+    /**
+     * 多少钱.
+     */
+    case fee
+    /**
+     * 多久.
+     */
+    case timeLimit
+    /**
+     * 在哪办.
+     */
+    case place
+    /**
+     * 电话.
+     */
+    case phone
+    /**
+     * 我的结婚证在哪.
+     */
+    case licence
+    /**
+     * 办到哪一步了.
+     */
+    case progress
+    /**
+     * Not understood.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AskIntent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAskIntent: FfiConverterRustBuffer {
+    typealias SwiftType = AskIntent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AskIntent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .materials
+        
+        case 2: return .procedure
+        
+        case 3: return .fee
+        
+        case 4: return .timeLimit
+        
+        case 5: return .place
+        
+        case 6: return .phone
+        
+        case 7: return .licence
+        
+        case 8: return .progress
+        
+        case 9: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AskIntent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .materials:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .procedure:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .fee:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .timeLimit:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .place:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .phone:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .licence:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .progress:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAskIntent_lift(_ buf: RustBuffer) throws -> AskIntent {
+    return try FfiConverterTypeAskIntent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAskIntent_lower(_ value: AskIntent) -> RustBuffer {
+    return FfiConverterTypeAskIntent.lower(value)
+}
+
+
+
+/**
  * One rule of the audit.
  */
 
@@ -4732,6 +6673,108 @@ public func FfiConverterTypeColour_lower(_ value: Colour) -> RustBuffer {
 
 
 /**
+ * What the core tells a watching shell.
+ */
+
+public enum CoreEvent: Equatable, Hashable {
+    
+    case applicationChanged(applicationId: String, matterId: String, status: MatterStatus, note: String
+    )
+    /**
+     * A licence an approval issued is now in the wallet (`licence_id` is the local wallet id).
+     */
+    case licenceReceived(licenceId: String, name: String
+    )
+    case outboxChanged(pending: Int32
+    )
+    case connection(online: Bool
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CoreEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCoreEvent: FfiConverterRustBuffer {
+    typealias SwiftType = CoreEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CoreEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .applicationChanged(applicationId: try FfiConverterString.read(from: &buf), matterId: try FfiConverterString.read(from: &buf), status: try FfiConverterTypeMatterStatus.read(from: &buf), note: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .licenceReceived(licenceId: try FfiConverterString.read(from: &buf), name: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .outboxChanged(pending: try FfiConverterInt32.read(from: &buf)
+        )
+        
+        case 4: return .connection(online: try FfiConverterBool.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CoreEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .applicationChanged(applicationId,matterId,status,note):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(applicationId, into: &buf)
+            FfiConverterString.write(matterId, into: &buf)
+            FfiConverterTypeMatterStatus.write(status, into: &buf)
+            FfiConverterString.write(note, into: &buf)
+            
+        
+        case let .licenceReceived(licenceId,name):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(licenceId, into: &buf)
+            FfiConverterString.write(name, into: &buf)
+            
+        
+        case let .outboxChanged(pending):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt32.write(pending, into: &buf)
+            
+        
+        case let .connection(online):
+            writeInt(&buf, Int32(4))
+            FfiConverterBool.write(online, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCoreEvent_lift(_ buf: RustBuffer) throws -> CoreEvent {
+    return try FfiConverterTypeCoreEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCoreEvent_lower(_ value: CoreEvent) -> RustBuffer {
+    return FfiConverterTypeCoreEvent.lower(value)
+}
+
+
+
+/**
  * A failure of the host's key store.
  */
 public 
@@ -4807,6 +6850,101 @@ public func FfiConverterTypeDeviceKeyError_lift(_ buf: RustBuffer) throws -> Dev
 public func FfiConverterTypeDeviceKeyError_lower(_ value: DeviceKeyError) -> RustBuffer {
     return FfiConverterTypeDeviceKeyError.lower(value)
 }
+
+
+/**
+ * Where a draft stands.
+ */
+
+public enum DraftState: Equatable, Hashable {
+    
+    /**
+     * Being filled in; saved after every change.
+     */
+    case editing
+    /**
+     * Submitted and waiting in the outbox for the platform.
+     */
+    case queued
+    /**
+     * The platform has it; `application_id` names the application.
+     */
+    case delivered
+    /**
+     * The platform refused it (a field, a delegation): the citizen fixes `errors` and submits again.
+     */
+    case needsAttention
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DraftState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDraftState: FfiConverterRustBuffer {
+    typealias SwiftType = DraftState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DraftState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .editing
+        
+        case 2: return .queued
+        
+        case 3: return .delivered
+        
+        case 4: return .needsAttention
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DraftState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .editing:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .queued:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .delivered:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .needsAttention:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDraftState_lift(_ buf: RustBuffer) throws -> DraftState {
+    return try FfiConverterTypeDraftState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDraftState_lower(_ value: DraftState) -> RustBuffer {
+    return FfiConverterTypeDraftState.lower(value)
+}
+
 
 
 /**
@@ -5232,6 +7370,11 @@ public enum Intent: Equatable, Hashable {
     )
     case showLicence(id: String
     )
+    /**
+     * An application's progress (办件详情).
+     */
+    case openApplication(id: String
+    )
     case present(id: String, purpose: Purpose
     )
     /**
@@ -5306,30 +7449,33 @@ public struct FfiConverterTypeIntent: FfiConverterRustBuffer {
         case 8: return .showLicence(id: try FfiConverterString.read(from: &buf)
         )
         
-        case 9: return .present(id: try FfiConverterString.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
+        case 9: return .openApplication(id: try FfiConverterString.read(from: &buf)
         )
         
-        case 10: return .refresh
-        
-        case 11: return .refreshWallet
-        
-        case 12: return .syncCatalog
-        
-        case 13: return .scanToVerify
-        
-        case 14: return .callHotline(number: try FfiConverterString.read(from: &buf)
+        case 10: return .present(id: try FfiConverterString.read(from: &buf), purpose: try FfiConverterTypePurpose.read(from: &buf)
         )
         
-        case 15: return .askFamily
+        case 11: return .refresh
         
-        case 16: return .changeSetting(setting: try FfiConverterTypeSetting.read(from: &buf)
+        case 12: return .refreshWallet
+        
+        case 13: return .syncCatalog
+        
+        case 14: return .scanToVerify
+        
+        case 15: return .callHotline(number: try FfiConverterString.read(from: &buf)
         )
         
-        case 17: return .sendCode
+        case 16: return .askFamily
         
-        case 18: return .signIn
+        case 17: return .changeSetting(setting: try FfiConverterTypeSetting.read(from: &buf)
+        )
         
-        case 19: return .signOut
+        case 18: return .sendCode
+        
+        case 19: return .signIn
+        
+        case 20: return .signOut
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5383,52 +7529,57 @@ public struct FfiConverterTypeIntent: FfiConverterRustBuffer {
             FfiConverterString.write(id, into: &buf)
             
         
-        case let .present(id,purpose):
+        case let .openApplication(id):
             writeInt(&buf, Int32(9))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .present(id,purpose):
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(id, into: &buf)
             FfiConverterTypePurpose.write(purpose, into: &buf)
             
         
         case .refresh:
-            writeInt(&buf, Int32(10))
-        
-        
-        case .refreshWallet:
             writeInt(&buf, Int32(11))
         
         
-        case .syncCatalog:
+        case .refreshWallet:
             writeInt(&buf, Int32(12))
         
         
-        case .scanToVerify:
+        case .syncCatalog:
             writeInt(&buf, Int32(13))
         
         
-        case let .callHotline(number):
+        case .scanToVerify:
             writeInt(&buf, Int32(14))
+        
+        
+        case let .callHotline(number):
+            writeInt(&buf, Int32(15))
             FfiConverterString.write(number, into: &buf)
             
         
         case .askFamily:
-            writeInt(&buf, Int32(15))
+            writeInt(&buf, Int32(16))
         
         
         case let .changeSetting(setting):
-            writeInt(&buf, Int32(16))
+            writeInt(&buf, Int32(17))
             FfiConverterTypeSetting.write(setting, into: &buf)
             
         
         case .sendCode:
-            writeInt(&buf, Int32(17))
-        
-        
-        case .signIn:
             writeInt(&buf, Int32(18))
         
         
-        case .signOut:
+        case .signIn:
             writeInt(&buf, Int32(19))
+        
+        
+        case .signOut:
+            writeInt(&buf, Int32(20))
         
         }
     }
@@ -5620,6 +7771,100 @@ public func FfiConverterTypeLocale_lower(_ value: Locale) -> RustBuffer {
 
 
 
+
+public enum NotificationKind: Equatable, Hashable {
+    
+    case resultReady
+    case moreNeeded
+    case reviewInvited
+    case reviewLoopOverdue
+    case reviewFeedback
+    case licenceExpiring
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension NotificationKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotificationKind: FfiConverterRustBuffer {
+    typealias SwiftType = NotificationKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotificationKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .resultReady
+        
+        case 2: return .moreNeeded
+        
+        case 3: return .reviewInvited
+        
+        case 4: return .reviewLoopOverdue
+        
+        case 5: return .reviewFeedback
+        
+        case 6: return .licenceExpiring
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NotificationKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .resultReady:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .moreNeeded:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .reviewInvited:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .reviewLoopOverdue:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .reviewFeedback:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .licenceExpiring:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationKind_lift(_ buf: RustBuffer) throws -> NotificationKind {
+    return try FfiConverterTypeNotificationKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationKind_lower(_ value: NotificationKind) -> RustBuffer {
+    return FfiConverterTypeNotificationKind.lower(value)
+}
+
+
+
 /**
  * What went wrong, in a few kinds a shell can act on, each with a message fit to show the user.
  *
@@ -5798,6 +8043,82 @@ public func FfiConverterTypeOnegoError_lift(_ buf: RustBuffer) throws -> OnegoEr
 public func FfiConverterTypeOnegoError_lower(_ value: OnegoError) -> RustBuffer {
     return FfiConverterTypeOnegoError.lower(value)
 }
+
+
+
+public enum OutboxState: Equatable, Hashable {
+    
+    case pending
+    case delivered
+    /**
+     * Refused by the platform; never retried (the draft says why).
+     */
+    case rejected
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OutboxState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutboxState: FfiConverterRustBuffer {
+    typealias SwiftType = OutboxState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OutboxState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pending
+        
+        case 2: return .delivered
+        
+        case 3: return .rejected
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OutboxState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .delivered:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutboxState_lift(_ buf: RustBuffer) throws -> OutboxState {
+    return try FfiConverterTypeOutboxState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutboxState_lower(_ value: OutboxState) -> RustBuffer {
+    return FfiConverterTypeOutboxState.lower(value)
+}
+
 
 
 /**
@@ -7180,6 +9501,56 @@ fileprivate struct FfiConverterSequenceTypeClaimView: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeConsentLicence: FfiConverterRustBuffer {
+    typealias SwiftType = [ConsentLicence]
+
+    public static func write(_ value: [ConsentLicence], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConsentLicence.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ConsentLicence] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ConsentLicence]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConsentLicence.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDraftSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [DraftSummary]
+
+    public static func write(_ value: [DraftSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDraftSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DraftSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DraftSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDraftSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeElement: FfiConverterRustBuffer {
     typealias SwiftType = [Element]
 
@@ -7222,6 +9593,31 @@ fileprivate struct FfiConverterSequenceTypeLicenceSummary: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeLicenceSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOutboxItem: FfiConverterRustBuffer {
+    typealias SwiftType = [OutboxItem]
+
+    public static func write(_ value: [OutboxItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOutboxItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OutboxItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OutboxItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOutboxItem.read(from: &buf))
         }
         return seq
     }
@@ -7305,6 +9701,81 @@ fileprivate struct FfiConverterSequenceTypeUsageEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeApplication: FfiConverterRustBuffer {
+    typealias SwiftType = [Application]
+
+    public static func write(_ value: [Application], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeApplication.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Application] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Application]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeApplication.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDelegation: FfiConverterRustBuffer {
+    typealias SwiftType = [Delegation]
+
+    public static func write(_ value: [Delegation], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDelegation.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Delegation] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Delegation]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDelegation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer {
+    typealias SwiftType = [FieldError]
+
+    public static func write(_ value: [FieldError], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFieldError.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldError] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FieldError]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFieldError.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeServiceHall: FfiConverterRustBuffer {
     typealias SwiftType = [ServiceHall]
 
@@ -7324,6 +9795,58 @@ fileprivate struct FfiConverterSequenceTypeServiceHall: FfiConverterRustBuffer {
             seq.append(try FfiConverterTypeServiceHall.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeAnswerValue: FfiConverterRustBuffer {
+    public static func write(_ value: [String: AnswerValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeAnswerValue.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: AnswerValue] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: AnswerValue]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeAnswerValue.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 
@@ -7466,7 +9989,67 @@ private let initializationResult: InitializationResult = {
     if (uniffi_onego_core_checksum_method_onego_sync_catalog() != 54426) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_onego_core_checksum_method_onego_answer() != 35285) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_application() != 36551) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_applications() != 21569) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_consent() != 28346) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_delegations() != 32503) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_deliver_outbox() != 5300) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_discard_draft() != 32861) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_draft() != 24329) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_drafts() != 25384) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_grant_delegation() != 37650) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_outbox() != 61771) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_purge_drafts() != 29035) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_revoke_delegation() != 10160) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_set_field() != 59023) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_start_draft() != 14943) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_submit() != 40961) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_sync_applications() != 54946) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_watch() != 13979) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_ask() != 23559) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_onego_core_checksum_method_onego_open_report() != 19202) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_plan() != 64275) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_method_onego_screen() != 38064) {
@@ -7514,6 +10097,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_onego_core_checksum_method_onego_verify_presentation() != 22346) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_onego_core_checksum_method_observer_on_event() != 7866) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_taskhandle_cancel() != 3404) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_taskhandle_is_cancelled() != 23147) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_onego_core_checksum_method_secretstore_get() != 16052) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7537,6 +10129,7 @@ private let initializationResult: InitializationResult = {
     }
 
     uniffiCallbackInitDeviceKey()
+    uniffiCallbackInitObserver()
     uniffiCallbackInitSecretStore()
     uniffiEnsureOnegoProtocolInitialized()
     return InitializationResult.ok

@@ -481,6 +481,54 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -546,6 +594,200 @@ fileprivate struct FfiConverterString: FfiConverter {
         writeInt(&buf, len)
         writeBytes(&buf, value.utf8)
     }
+}
+
+
+/**
+ * An appeal that a review was filed by mistake (误评申诉).
+ */
+public struct Appeal: Equatable, Hashable {
+    /**
+     * `citizen` (withdrawing their own review) or `department`.
+     */
+    public var by: String
+    public var reason: String
+    public var state: AppealState
+    public var at: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `citizen` (withdrawing their own review) or `department`.
+         */by: String, reason: String, state: AppealState, at: Int64) {
+        self.by = by
+        self.reason = reason
+        self.state = state
+        self.at = at
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Appeal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppeal: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Appeal {
+        return
+            try Appeal(
+                by: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeAppealState.read(from: &buf), 
+                at: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Appeal, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.by, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterTypeAppealState.write(value.state, into: &buf)
+        FfiConverterInt64.write(value.at, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppeal_lift(_ buf: RustBuffer) throws -> Appeal {
+    return try FfiConverterTypeAppeal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppeal_lower(_ value: Appeal) -> RustBuffer {
+    return FfiConverterTypeAppeal.lower(value)
+}
+
+
+/**
+ * An application (办件) as the platform holds it.
+ */
+public struct Application: Equatable, Hashable {
+    /**
+     * e.g. `BJ20261127000042`.
+     */
+    public var id: String
+    public var serviceId: String
+    public var serviceName: String
+    /**
+     * Whose application it is.
+     */
+    public var principal: String
+    /**
+     * Who submitted it: the principal, or a delegate.
+     */
+    public var submittedBy: String
+    /**
+     * The delegate's name, masked (王*), when a delegate submitted it.
+     */
+    public var delegateName: String?
+    public var delegationId: String?
+    public var idempotencyKey: String
+    /**
+     * Unix milliseconds.
+     */
+    public var submittedAt: Int64
+    public var status: ApplicationStatus
+    public var matters: [MatterProgress]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * e.g. `BJ20261127000042`.
+         */id: String, serviceId: String, serviceName: String, 
+        /**
+         * Whose application it is.
+         */principal: String, 
+        /**
+         * Who submitted it: the principal, or a delegate.
+         */submittedBy: String, 
+        /**
+         * The delegate's name, masked (王*), when a delegate submitted it.
+         */delegateName: String?, delegationId: String?, idempotencyKey: String, 
+        /**
+         * Unix milliseconds.
+         */submittedAt: Int64, status: ApplicationStatus, matters: [MatterProgress]) {
+        self.id = id
+        self.serviceId = serviceId
+        self.serviceName = serviceName
+        self.principal = principal
+        self.submittedBy = submittedBy
+        self.delegateName = delegateName
+        self.delegationId = delegationId
+        self.idempotencyKey = idempotencyKey
+        self.submittedAt = submittedAt
+        self.status = status
+        self.matters = matters
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Application: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApplication: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Application {
+        return
+            try Application(
+                id: FfiConverterString.read(from: &buf), 
+                serviceId: FfiConverterString.read(from: &buf), 
+                serviceName: FfiConverterString.read(from: &buf), 
+                principal: FfiConverterString.read(from: &buf), 
+                submittedBy: FfiConverterString.read(from: &buf), 
+                delegateName: FfiConverterOptionString.read(from: &buf), 
+                delegationId: FfiConverterOptionString.read(from: &buf), 
+                idempotencyKey: FfiConverterString.read(from: &buf), 
+                submittedAt: FfiConverterInt64.read(from: &buf), 
+                status: FfiConverterTypeApplicationStatus.read(from: &buf), 
+                matters: FfiConverterSequenceTypeMatterProgress.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Application, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.serviceId, into: &buf)
+        FfiConverterString.write(value.serviceName, into: &buf)
+        FfiConverterString.write(value.principal, into: &buf)
+        FfiConverterString.write(value.submittedBy, into: &buf)
+        FfiConverterOptionString.write(value.delegateName, into: &buf)
+        FfiConverterOptionString.write(value.delegationId, into: &buf)
+        FfiConverterString.write(value.idempotencyKey, into: &buf)
+        FfiConverterInt64.write(value.submittedAt, into: &buf)
+        FfiConverterTypeApplicationStatus.write(value.status, into: &buf)
+        FfiConverterSequenceTypeMatterProgress.write(value.matters, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApplication_lift(_ buf: RustBuffer) throws -> Application {
+    return try FfiConverterTypeApplication.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApplication_lower(_ value: Application) -> RustBuffer {
+    return FfiConverterTypeApplication.lower(value)
 }
 
 
@@ -787,6 +1029,101 @@ public func FfiConverterTypeCompanyRole_lower(_ value: CompanyRole) -> RustBuffe
 
 
 /**
+ * A delegation, as principal and delegate see it.
+ */
+public struct Delegation: Equatable, Hashable {
+    public var id: String
+    public var principal: String
+    /**
+     * Masked (李*英).
+     */
+    public var principalName: String
+    public var delegate: String
+    public var delegateName: String
+    public var scope: [String]
+    public var createdAt: Int64
+    public var expiresAt: Int64
+    public var revokedAt: Int64?
+    public var state: DelegationState
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, principal: String, 
+        /**
+         * Masked (李*英).
+         */principalName: String, delegate: String, delegateName: String, scope: [String], createdAt: Int64, expiresAt: Int64, revokedAt: Int64?, state: DelegationState) {
+        self.id = id
+        self.principal = principal
+        self.principalName = principalName
+        self.delegate = delegate
+        self.delegateName = delegateName
+        self.scope = scope
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.state = state
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Delegation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDelegation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Delegation {
+        return
+            try Delegation(
+                id: FfiConverterString.read(from: &buf), 
+                principal: FfiConverterString.read(from: &buf), 
+                principalName: FfiConverterString.read(from: &buf), 
+                delegate: FfiConverterString.read(from: &buf), 
+                delegateName: FfiConverterString.read(from: &buf), 
+                scope: FfiConverterSequenceString.read(from: &buf), 
+                createdAt: FfiConverterInt64.read(from: &buf), 
+                expiresAt: FfiConverterInt64.read(from: &buf), 
+                revokedAt: FfiConverterOptionInt64.read(from: &buf), 
+                state: FfiConverterTypeDelegationState.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Delegation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.principal, into: &buf)
+        FfiConverterString.write(value.principalName, into: &buf)
+        FfiConverterString.write(value.delegate, into: &buf)
+        FfiConverterString.write(value.delegateName, into: &buf)
+        FfiConverterSequenceString.write(value.scope, into: &buf)
+        FfiConverterInt64.write(value.createdAt, into: &buf)
+        FfiConverterInt64.write(value.expiresAt, into: &buf)
+        FfiConverterOptionInt64.write(value.revokedAt, into: &buf)
+        FfiConverterTypeDelegationState.write(value.state, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelegation_lift(_ buf: RustBuffer) throws -> Delegation {
+    return try FfiConverterTypeDelegation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelegation_lower(_ value: Delegation) -> RustBuffer {
+    return FfiConverterTypeDelegation.lower(value)
+}
+
+
+/**
  * A government department that owns matters.
  */
 public struct Department: Equatable, Hashable {
@@ -895,6 +1232,10 @@ public struct FieldDef: Equatable, Hashable {
      * A short plain-language hint.
      */
     public var help: String
+    /**
+     * Rules against today or other fields, checked on the phone and again on the platform.
+     */
+    public var checks: [FieldCheck]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -916,7 +1257,10 @@ public struct FieldDef: Equatable, Hashable {
          */source: String?, 
         /**
          * A short plain-language hint.
-         */help: String) {
+         */help: String, 
+        /**
+         * Rules against today or other fields, checked on the phone and again on the platform.
+         */checks: [FieldCheck]) {
         self.key = key
         self.label = label
         self.labelEn = labelEn
@@ -927,6 +1271,7 @@ public struct FieldDef: Equatable, Hashable {
         self.maxLen = maxLen
         self.source = source
         self.help = help
+        self.checks = checks
     }
 
     
@@ -954,7 +1299,8 @@ public struct FfiConverterTypeFieldDef: FfiConverterRustBuffer {
                 options: FfiConverterSequenceString.read(from: &buf), 
                 maxLen: FfiConverterOptionUInt32.read(from: &buf), 
                 source: FfiConverterOptionString.read(from: &buf), 
-                help: FfiConverterString.read(from: &buf)
+                help: FfiConverterString.read(from: &buf), 
+                checks: FfiConverterSequenceTypeFieldCheck.read(from: &buf)
         )
     }
 
@@ -969,6 +1315,7 @@ public struct FfiConverterTypeFieldDef: FfiConverterRustBuffer {
         FfiConverterOptionUInt32.write(value.maxLen, into: &buf)
         FfiConverterOptionString.write(value.source, into: &buf)
         FfiConverterString.write(value.help, into: &buf)
+        FfiConverterSequenceTypeFieldCheck.write(value.checks, into: &buf)
     }
 }
 
@@ -985,6 +1332,223 @@ public func FfiConverterTypeFieldDef_lift(_ buf: RustBuffer) throws -> FieldDef 
 #endif
 public func FfiConverterTypeFieldDef_lower(_ value: FieldDef) -> RustBuffer {
     return FfiConverterTypeFieldDef.lower(value)
+}
+
+
+/**
+ * One field that failed validation: `fields.child.birth_date`, `answers.born`, `materials.zj-gaj-hukou-birth/birth-medical`.
+ */
+public struct FieldError: Equatable, Hashable {
+    public var field: String
+    /**
+     * Plain words: what is wrong and what to do.
+     */
+    public var detail: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(field: String, 
+        /**
+         * Plain words: what is wrong and what to do.
+         */detail: String) {
+        self.field = field
+        self.detail = detail
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FieldError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldError: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldError {
+        return
+            try FieldError(
+                field: FfiConverterString.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FieldError, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldError_lift(_ buf: RustBuffer) throws -> FieldError {
+    return try FfiConverterTypeFieldError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldError_lower(_ value: FieldError) -> RustBuffer {
+    return FfiConverterTypeFieldError.lower(value)
+}
+
+
+/**
+ * A licence a matter's approval issued.
+ */
+public struct IssuedLicence: Equatable, Hashable {
+    public var licenceId: String
+    public var vct: String
+    public var name: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(licenceId: String, vct: String, name: String) {
+        self.licenceId = licenceId
+        self.vct = vct
+        self.name = name
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IssuedLicence: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIssuedLicence: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IssuedLicence {
+        return
+            try IssuedLicence(
+                licenceId: FfiConverterString.read(from: &buf), 
+                vct: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IssuedLicence, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.licenceId, into: &buf)
+        FfiConverterString.write(value.vct, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuedLicence_lift(_ buf: RustBuffer) throws -> IssuedLicence {
+    return try FfiConverterTypeIssuedLicence.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIssuedLicence_lower(_ value: IssuedLicence) -> RustBuffer {
+    return FfiConverterTypeIssuedLicence.lower(value)
+}
+
+
+/**
+ * One step of a review's loop.
+ */
+public struct LoopStep: Equatable, Hashable {
+    public var kind: LoopStepKind
+    /**
+     * `YYYY-MM-DD` (China time): done by the end of this day.
+     */
+    public var deadline: String
+    /**
+     * Unix milliseconds, when done.
+     */
+    public var doneAt: Int64?
+    /**
+     * What the department said or did (or the citizen's follow-up comment).
+     */
+    public var note: String
+    /**
+     * Not done and past its deadline.
+     */
+    public var overdue: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(kind: LoopStepKind, 
+        /**
+         * `YYYY-MM-DD` (China time): done by the end of this day.
+         */deadline: String, 
+        /**
+         * Unix milliseconds, when done.
+         */doneAt: Int64?, 
+        /**
+         * What the department said or did (or the citizen's follow-up comment).
+         */note: String, 
+        /**
+         * Not done and past its deadline.
+         */overdue: Bool) {
+        self.kind = kind
+        self.deadline = deadline
+        self.doneAt = doneAt
+        self.note = note
+        self.overdue = overdue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LoopStep: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopStep: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopStep {
+        return
+            try LoopStep(
+                kind: FfiConverterTypeLoopStepKind.read(from: &buf), 
+                deadline: FfiConverterString.read(from: &buf), 
+                doneAt: FfiConverterOptionInt64.read(from: &buf), 
+                note: FfiConverterString.read(from: &buf), 
+                overdue: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LoopStep, into buf: inout [UInt8]) {
+        FfiConverterTypeLoopStepKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.deadline, into: &buf)
+        FfiConverterOptionInt64.write(value.doneAt, into: &buf)
+        FfiConverterString.write(value.note, into: &buf)
+        FfiConverterBool.write(value.overdue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopStep_lift(_ buf: RustBuffer) throws -> LoopStep {
+    return try FfiConverterTypeLoopStep.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopStep_lower(_ value: LoopStep) -> RustBuffer {
+    return FfiConverterTypeLoopStep.lower(value)
 }
 
 
@@ -1257,6 +1821,686 @@ public func FfiConverterTypeMatter_lift(_ buf: RustBuffer) throws -> Matter {
 #endif
 public func FfiConverterTypeMatter_lower(_ value: Matter) -> RustBuffer {
     return FfiConverterTypeMatter.lower(value)
+}
+
+
+/**
+ * One step in a matter's history.
+ */
+public struct MatterEvent: Equatable, Hashable {
+    /**
+     * Position in the account's event stream.
+     */
+    public var cursor: Int64
+    /**
+     * Unix milliseconds.
+     */
+    public var at: Int64
+    public var status: MatterStatus
+    public var actor: Actor
+    /**
+     * Plain words: why, or what is needed.
+     */
+    public var note: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Position in the account's event stream.
+         */cursor: Int64, 
+        /**
+         * Unix milliseconds.
+         */at: Int64, status: MatterStatus, actor: Actor, 
+        /**
+         * Plain words: why, or what is needed.
+         */note: String) {
+        self.cursor = cursor
+        self.at = at
+        self.status = status
+        self.actor = actor
+        self.note = note
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MatterEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMatterEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MatterEvent {
+        return
+            try MatterEvent(
+                cursor: FfiConverterInt64.read(from: &buf), 
+                at: FfiConverterInt64.read(from: &buf), 
+                status: FfiConverterTypeMatterStatus.read(from: &buf), 
+                actor: FfiConverterTypeActor.read(from: &buf), 
+                note: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MatterEvent, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.cursor, into: &buf)
+        FfiConverterInt64.write(value.at, into: &buf)
+        FfiConverterTypeMatterStatus.write(value.status, into: &buf)
+        FfiConverterTypeActor.write(value.actor, into: &buf)
+        FfiConverterString.write(value.note, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatterEvent_lift(_ buf: RustBuffer) throws -> MatterEvent {
+    return try FfiConverterTypeMatterEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatterEvent_lower(_ value: MatterEvent) -> RustBuffer {
+    return FfiConverterTypeMatterEvent.lower(value)
+}
+
+
+/**
+ * One matter of an application, at one department.
+ */
+public struct MatterProgress: Equatable, Hashable {
+    public var matterId: String
+    public var name: String
+    public var departmentId: String
+    public var status: MatterStatus
+    /**
+     * Promised completion date (承诺办结), `YYYY-MM-DD` in China Standard Time, counted in working days.
+     */
+    public var dueDate: String
+    /**
+     * Not decided and past its due date.
+     */
+    public var overdue: Bool
+    public var history: [MatterEvent]
+    public var licences: [IssuedLicence]
+    /**
+     * Values the approval produced that later matters use, e.g. `child.id_number`.
+     */
+    public var outputs: [Output]
+    /**
+     * For `more_needed`: the fields or materials (`matter_id/material_id`) the department asks for.
+     */
+    public var needs: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(matterId: String, name: String, departmentId: String, status: MatterStatus, 
+        /**
+         * Promised completion date (承诺办结), `YYYY-MM-DD` in China Standard Time, counted in working days.
+         */dueDate: String, 
+        /**
+         * Not decided and past its due date.
+         */overdue: Bool, history: [MatterEvent], licences: [IssuedLicence], 
+        /**
+         * Values the approval produced that later matters use, e.g. `child.id_number`.
+         */outputs: [Output], 
+        /**
+         * For `more_needed`: the fields or materials (`matter_id/material_id`) the department asks for.
+         */needs: [String]) {
+        self.matterId = matterId
+        self.name = name
+        self.departmentId = departmentId
+        self.status = status
+        self.dueDate = dueDate
+        self.overdue = overdue
+        self.history = history
+        self.licences = licences
+        self.outputs = outputs
+        self.needs = needs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MatterProgress: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMatterProgress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MatterProgress {
+        return
+            try MatterProgress(
+                matterId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                departmentId: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeMatterStatus.read(from: &buf), 
+                dueDate: FfiConverterString.read(from: &buf), 
+                overdue: FfiConverterBool.read(from: &buf), 
+                history: FfiConverterSequenceTypeMatterEvent.read(from: &buf), 
+                licences: FfiConverterSequenceTypeIssuedLicence.read(from: &buf), 
+                outputs: FfiConverterSequenceTypeOutput.read(from: &buf), 
+                needs: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MatterProgress, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.matterId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.departmentId, into: &buf)
+        FfiConverterTypeMatterStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.dueDate, into: &buf)
+        FfiConverterBool.write(value.overdue, into: &buf)
+        FfiConverterSequenceTypeMatterEvent.write(value.history, into: &buf)
+        FfiConverterSequenceTypeIssuedLicence.write(value.licences, into: &buf)
+        FfiConverterSequenceTypeOutput.write(value.outputs, into: &buf)
+        FfiConverterSequenceString.write(value.needs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatterProgress_lift(_ buf: RustBuffer) throws -> MatterProgress {
+    return try FfiConverterTypeMatterProgress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatterProgress_lower(_ value: MatterProgress) -> RustBuffer {
+    return FfiConverterTypeMatterProgress.lower(value)
+}
+
+
+/**
+ * A value a matter's approval produced.
+ */
+public struct Output: Equatable, Hashable {
+    /**
+     * A field key of a later matter, e.g. `child.id_number`.
+     */
+    public var key: String
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A field key of a later matter, e.g. `child.id_number`.
+         */key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Output: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Output {
+        return
+            try Output(
+                key: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Output, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutput_lift(_ buf: RustBuffer) throws -> Output {
+    return try FfiConverterTypeOutput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutput_lower(_ value: Output) -> RustBuffer {
+    return FfiConverterTypeOutput.lower(value)
+}
+
+
+/**
+ * The plan of a bundle for one person: the same on the phone and on the platform.
+ */
+public struct Plan: Equatable, Hashable {
+    public var bundleId: String
+    public var questions: [PlannedQuestion]
+    public var matters: [PlannedMatter]
+    /**
+     * One form for the bundle: each key once, for the matters that apply or may apply.
+     */
+    public var fields: [PlannedField]
+    public var materials: [PlannedMaterial]
+    public var spared: Spared
+    /**
+     * `少填 N 项、免交 M 份`.
+     */
+    public var summary: String
+    /**
+     * `N fields pre-filled, M materials spared`.
+     */
+    public var summaryEn: String
+    /**
+     * What is left, in plain words (zh-CN).
+     */
+    public var toDo: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(bundleId: String, questions: [PlannedQuestion], matters: [PlannedMatter], 
+        /**
+         * One form for the bundle: each key once, for the matters that apply or may apply.
+         */fields: [PlannedField], materials: [PlannedMaterial], spared: Spared, 
+        /**
+         * `少填 N 项、免交 M 份`.
+         */summary: String, 
+        /**
+         * `N fields pre-filled, M materials spared`.
+         */summaryEn: String, 
+        /**
+         * What is left, in plain words (zh-CN).
+         */toDo: [String]) {
+        self.bundleId = bundleId
+        self.questions = questions
+        self.matters = matters
+        self.fields = fields
+        self.materials = materials
+        self.spared = spared
+        self.summary = summary
+        self.summaryEn = summaryEn
+        self.toDo = toDo
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Plan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlan: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Plan {
+        return
+            try Plan(
+                bundleId: FfiConverterString.read(from: &buf), 
+                questions: FfiConverterSequenceTypePlannedQuestion.read(from: &buf), 
+                matters: FfiConverterSequenceTypePlannedMatter.read(from: &buf), 
+                fields: FfiConverterSequenceTypePlannedField.read(from: &buf), 
+                materials: FfiConverterSequenceTypePlannedMaterial.read(from: &buf), 
+                spared: FfiConverterTypeSpared.read(from: &buf), 
+                summary: FfiConverterString.read(from: &buf), 
+                summaryEn: FfiConverterString.read(from: &buf), 
+                toDo: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Plan, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.bundleId, into: &buf)
+        FfiConverterSequenceTypePlannedQuestion.write(value.questions, into: &buf)
+        FfiConverterSequenceTypePlannedMatter.write(value.matters, into: &buf)
+        FfiConverterSequenceTypePlannedField.write(value.fields, into: &buf)
+        FfiConverterSequenceTypePlannedMaterial.write(value.materials, into: &buf)
+        FfiConverterTypeSpared.write(value.spared, into: &buf)
+        FfiConverterString.write(value.summary, into: &buf)
+        FfiConverterString.write(value.summaryEn, into: &buf)
+        FfiConverterSequenceString.write(value.toDo, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlan_lift(_ buf: RustBuffer) throws -> Plan {
+    return try FfiConverterTypePlan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlan_lower(_ value: Plan) -> RustBuffer {
+    return FfiConverterTypePlan.lower(value)
+}
+
+
+/**
+ * One field of the bundle's single form.
+ */
+public struct PlannedField: Equatable, Hashable {
+    public var key: String
+    public var label: String
+    public var kind: FieldKind
+    public var required: Bool
+    /**
+     * The pre-filled value, when a source had one.
+     */
+    public var value: String?
+    public var provenance: Provenance
+    /**
+     * Matters that need this field, in bundle order.
+     */
+    public var usedBy: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(key: String, label: String, kind: FieldKind, required: Bool, 
+        /**
+         * The pre-filled value, when a source had one.
+         */value: String?, provenance: Provenance, 
+        /**
+         * Matters that need this field, in bundle order.
+         */usedBy: [String]) {
+        self.key = key
+        self.label = label
+        self.kind = kind
+        self.required = required
+        self.value = value
+        self.provenance = provenance
+        self.usedBy = usedBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlannedField: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlannedField: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlannedField {
+        return
+            try PlannedField(
+                key: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeFieldKind.read(from: &buf), 
+                required: FfiConverterBool.read(from: &buf), 
+                value: FfiConverterOptionString.read(from: &buf), 
+                provenance: FfiConverterTypeProvenance.read(from: &buf), 
+                usedBy: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlannedField, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterTypeFieldKind.write(value.kind, into: &buf)
+        FfiConverterBool.write(value.required, into: &buf)
+        FfiConverterOptionString.write(value.value, into: &buf)
+        FfiConverterTypeProvenance.write(value.provenance, into: &buf)
+        FfiConverterSequenceString.write(value.usedBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlannedField_lift(_ buf: RustBuffer) throws -> PlannedField {
+    return try FfiConverterTypePlannedField.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlannedField_lower(_ value: PlannedField) -> RustBuffer {
+    return FfiConverterTypePlannedField.lower(value)
+}
+
+
+/**
+ * One material of an applicable matter.
+ */
+public struct PlannedMaterial: Equatable, Hashable {
+    public var matterId: String
+    public var materialId: String
+    public var name: String
+    public var required: Bool
+    public var satisfiedBy: MaterialPlan
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(matterId: String, materialId: String, name: String, required: Bool, satisfiedBy: MaterialPlan) {
+        self.matterId = matterId
+        self.materialId = materialId
+        self.name = name
+        self.required = required
+        self.satisfiedBy = satisfiedBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlannedMaterial: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlannedMaterial: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlannedMaterial {
+        return
+            try PlannedMaterial(
+                matterId: FfiConverterString.read(from: &buf), 
+                materialId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                required: FfiConverterBool.read(from: &buf), 
+                satisfiedBy: FfiConverterTypeMaterialPlan.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlannedMaterial, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.matterId, into: &buf)
+        FfiConverterString.write(value.materialId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterBool.write(value.required, into: &buf)
+        FfiConverterTypeMaterialPlan.write(value.satisfiedBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlannedMaterial_lift(_ buf: RustBuffer) throws -> PlannedMaterial {
+    return try FfiConverterTypePlannedMaterial.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlannedMaterial_lower(_ value: PlannedMaterial) -> RustBuffer {
+    return FfiConverterTypePlannedMaterial.lower(value)
+}
+
+
+/**
+ * A member matter and whether it applies.
+ */
+public struct PlannedMatter: Equatable, Hashable {
+    public var matterId: String
+    public var name: String
+    public var departmentId: String
+    public var applies: Truth
+    public var why: String
+    /**
+     * Unanswered questions the condition still depends on.
+     */
+    public var dependsOn: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(matterId: String, name: String, departmentId: String, applies: Truth, why: String, 
+        /**
+         * Unanswered questions the condition still depends on.
+         */dependsOn: [String]) {
+        self.matterId = matterId
+        self.name = name
+        self.departmentId = departmentId
+        self.applies = applies
+        self.why = why
+        self.dependsOn = dependsOn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlannedMatter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlannedMatter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlannedMatter {
+        return
+            try PlannedMatter(
+                matterId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                departmentId: FfiConverterString.read(from: &buf), 
+                applies: FfiConverterTypeTruth.read(from: &buf), 
+                why: FfiConverterString.read(from: &buf), 
+                dependsOn: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlannedMatter, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.matterId, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.departmentId, into: &buf)
+        FfiConverterTypeTruth.write(value.applies, into: &buf)
+        FfiConverterString.write(value.why, into: &buf)
+        FfiConverterSequenceString.write(value.dependsOn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlannedMatter_lift(_ buf: RustBuffer) throws -> PlannedMatter {
+    return try FfiConverterTypePlannedMatter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlannedMatter_lower(_ value: PlannedMatter) -> RustBuffer {
+    return FfiConverterTypePlannedMatter.lower(value)
+}
+
+
+/**
+ * A guided question in the plan.
+ */
+public struct PlannedQuestion: Equatable, Hashable {
+    public var id: String
+    public var text: String
+    public var answered: Bool
+    /**
+     * Whether the question is asked (its `when`).
+     */
+    public var applies: Truth
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, text: String, answered: Bool, 
+        /**
+         * Whether the question is asked (its `when`).
+         */applies: Truth) {
+        self.id = id
+        self.text = text
+        self.answered = answered
+        self.applies = applies
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlannedQuestion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlannedQuestion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlannedQuestion {
+        return
+            try PlannedQuestion(
+                id: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                answered: FfiConverterBool.read(from: &buf), 
+                applies: FfiConverterTypeTruth.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlannedQuestion, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterBool.write(value.answered, into: &buf)
+        FfiConverterTypeTruth.write(value.applies, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlannedQuestion_lift(_ buf: RustBuffer) throws -> PlannedQuestion {
+    return try FfiConverterTypePlannedQuestion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlannedQuestion_lower(_ value: PlannedQuestion) -> RustBuffer {
+    return FfiConverterTypePlannedQuestion.lower(value)
 }
 
 
@@ -1570,6 +2814,269 @@ public func FfiConverterTypeRelative_lower(_ value: Relative) -> RustBuffer {
 
 
 /**
+ * A review as the platform holds it.
+ */
+public struct Review: Equatable, Hashable {
+    public var id: String
+    public var applicationId: String
+    public var matterId: String?
+    /**
+     * The matter's or bundle's name.
+     */
+    public var subjectName: String
+    public var departmentId: String
+    public var level: ReviewLevel
+    public var tags: [String]
+    public var comment: String
+    public var at: Int64
+    public var closedLoop: ReviewLoop?
+    public var appeal: Appeal?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, applicationId: String, matterId: String?, 
+        /**
+         * The matter's or bundle's name.
+         */subjectName: String, departmentId: String, level: ReviewLevel, tags: [String], comment: String, at: Int64, closedLoop: ReviewLoop?, appeal: Appeal?) {
+        self.id = id
+        self.applicationId = applicationId
+        self.matterId = matterId
+        self.subjectName = subjectName
+        self.departmentId = departmentId
+        self.level = level
+        self.tags = tags
+        self.comment = comment
+        self.at = at
+        self.closedLoop = closedLoop
+        self.appeal = appeal
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Review: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReview: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Review {
+        return
+            try Review(
+                id: FfiConverterString.read(from: &buf), 
+                applicationId: FfiConverterString.read(from: &buf), 
+                matterId: FfiConverterOptionString.read(from: &buf), 
+                subjectName: FfiConverterString.read(from: &buf), 
+                departmentId: FfiConverterString.read(from: &buf), 
+                level: FfiConverterTypeReviewLevel.read(from: &buf), 
+                tags: FfiConverterSequenceString.read(from: &buf), 
+                comment: FfiConverterString.read(from: &buf), 
+                at: FfiConverterInt64.read(from: &buf), 
+                closedLoop: FfiConverterOptionTypeReviewLoop.read(from: &buf), 
+                appeal: FfiConverterOptionTypeAppeal.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Review, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.applicationId, into: &buf)
+        FfiConverterOptionString.write(value.matterId, into: &buf)
+        FfiConverterString.write(value.subjectName, into: &buf)
+        FfiConverterString.write(value.departmentId, into: &buf)
+        FfiConverterTypeReviewLevel.write(value.level, into: &buf)
+        FfiConverterSequenceString.write(value.tags, into: &buf)
+        FfiConverterString.write(value.comment, into: &buf)
+        FfiConverterInt64.write(value.at, into: &buf)
+        FfiConverterOptionTypeReviewLoop.write(value.closedLoop, into: &buf)
+        FfiConverterOptionTypeAppeal.write(value.appeal, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReview_lift(_ buf: RustBuffer) throws -> Review {
+    return try FfiConverterTypeReview.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReview_lower(_ value: Review) -> RustBuffer {
+    return FfiConverterTypeReview.lower(value)
+}
+
+
+/**
+ * The closed loop a bad review opened.
+ */
+public struct ReviewLoop: Equatable, Hashable {
+    public var state: LoopState
+    /**
+     * Which rule table row set the deadlines, e.g. `浙江省`.
+     */
+    public var jurisdiction: String
+    public var steps: [LoopStep]
+    /**
+     * The citizen's follow-up level, once filed.
+     */
+    public var followUpLevel: ReviewLevel?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(state: LoopState, 
+        /**
+         * Which rule table row set the deadlines, e.g. `浙江省`.
+         */jurisdiction: String, steps: [LoopStep], 
+        /**
+         * The citizen's follow-up level, once filed.
+         */followUpLevel: ReviewLevel?) {
+        self.state = state
+        self.jurisdiction = jurisdiction
+        self.steps = steps
+        self.followUpLevel = followUpLevel
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReviewLoop: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewLoop: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewLoop {
+        return
+            try ReviewLoop(
+                state: FfiConverterTypeLoopState.read(from: &buf), 
+                jurisdiction: FfiConverterString.read(from: &buf), 
+                steps: FfiConverterSequenceTypeLoopStep.read(from: &buf), 
+                followUpLevel: FfiConverterOptionTypeReviewLevel.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReviewLoop, into buf: inout [UInt8]) {
+        FfiConverterTypeLoopState.write(value.state, into: &buf)
+        FfiConverterString.write(value.jurisdiction, into: &buf)
+        FfiConverterSequenceTypeLoopStep.write(value.steps, into: &buf)
+        FfiConverterOptionTypeReviewLevel.write(value.followUpLevel, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewLoop_lift(_ buf: RustBuffer) throws -> ReviewLoop {
+    return try FfiConverterTypeReviewLoop.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewLoop_lower(_ value: ReviewLoop) -> RustBuffer {
+    return FfiConverterTypeReviewLoop.lower(value)
+}
+
+
+/**
+ * Satisfaction figures of one matter, computed from its reviews (appeals upheld are left out).
+ */
+public struct Satisfaction: Equatable, Hashable {
+    public var matterId: String
+    public var reviews: Int64
+    /**
+     * Share of 非常满意 and 满意, 0–1.
+     */
+    public var goodRate: Double
+    /**
+     * Share of 不满意 and 非常不满意, 0–1.
+     */
+    public var badRate: Double
+    /**
+     * Counts per level, best first (the five levels of [`ReviewLevel::ALL`]).
+     */
+    public var byLevel: [Int64]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(matterId: String, reviews: Int64, 
+        /**
+         * Share of 非常满意 and 满意, 0–1.
+         */goodRate: Double, 
+        /**
+         * Share of 不满意 and 非常不满意, 0–1.
+         */badRate: Double, 
+        /**
+         * Counts per level, best first (the five levels of [`ReviewLevel::ALL`]).
+         */byLevel: [Int64]) {
+        self.matterId = matterId
+        self.reviews = reviews
+        self.goodRate = goodRate
+        self.badRate = badRate
+        self.byLevel = byLevel
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Satisfaction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSatisfaction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Satisfaction {
+        return
+            try Satisfaction(
+                matterId: FfiConverterString.read(from: &buf), 
+                reviews: FfiConverterInt64.read(from: &buf), 
+                goodRate: FfiConverterDouble.read(from: &buf), 
+                badRate: FfiConverterDouble.read(from: &buf), 
+                byLevel: FfiConverterSequenceInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Satisfaction, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.matterId, into: &buf)
+        FfiConverterInt64.write(value.reviews, into: &buf)
+        FfiConverterDouble.write(value.goodRate, into: &buf)
+        FfiConverterDouble.write(value.badRate, into: &buf)
+        FfiConverterSequenceInt64.write(value.byLevel, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSatisfaction_lift(_ buf: RustBuffer) throws -> Satisfaction {
+    return try FfiConverterTypeSatisfaction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSatisfaction_lower(_ value: Satisfaction) -> RustBuffer {
+    return FfiConverterTypeSatisfaction.lower(value)
+}
+
+
+/**
  * A place to do a matter in person. Online never replaces the counter (减窗不减服务).
  */
 public struct ServiceHall: Equatable, Hashable {
@@ -1716,6 +3223,72 @@ public func FfiConverterTypeSituation_lower(_ value: Situation) -> RustBuffer {
 
 
 /**
+ * What the citizen was spared: fields pre-filled (少填: from the profile, a licence, an answer, or filled by an
+ * earlier matter) and materials not submitted (免交: by licence or shared data).
+ */
+public struct Spared: Equatable, Hashable {
+    public var fieldsPrefilled: Int32
+    public var materialsSpared: Int32
+    public var fieldsTotal: Int32
+    public var materialsTotal: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(fieldsPrefilled: Int32, materialsSpared: Int32, fieldsTotal: Int32, materialsTotal: Int32) {
+        self.fieldsPrefilled = fieldsPrefilled
+        self.materialsSpared = materialsSpared
+        self.fieldsTotal = fieldsTotal
+        self.materialsTotal = materialsTotal
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Spared: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSpared: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Spared {
+        return
+            try Spared(
+                fieldsPrefilled: FfiConverterInt32.read(from: &buf), 
+                materialsSpared: FfiConverterInt32.read(from: &buf), 
+                fieldsTotal: FfiConverterInt32.read(from: &buf), 
+                materialsTotal: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Spared, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.fieldsPrefilled, into: &buf)
+        FfiConverterInt32.write(value.materialsSpared, into: &buf)
+        FfiConverterInt32.write(value.fieldsTotal, into: &buf)
+        FfiConverterInt32.write(value.materialsTotal, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpared_lift(_ buf: RustBuffer) throws -> Spared {
+    return try FfiConverterTypeSpared.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpared_lower(_ value: Spared) -> RustBuffer {
+    return FfiConverterTypeSpared.lower(value)
+}
+
+
+/**
  * Who signs in: a natural person (个人) or a legal person's user (法人).
  */
 
@@ -1780,6 +3353,85 @@ public func FfiConverterTypeAccountKind_lift(_ buf: RustBuffer) throws -> Accoun
 #endif
 public func FfiConverterTypeAccountKind_lower(_ value: AccountKind) -> RustBuffer {
     return FfiConverterTypeAccountKind.lower(value)
+}
+
+
+
+/**
+ * Who moved a matter.
+ */
+
+public enum Actor: Equatable, Hashable {
+    
+    case applicant
+    /**
+     * Decided at once by rules over shared data (秒批).
+     */
+    case rules
+    case staff
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Actor: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActor: FfiConverterRustBuffer {
+    typealias SwiftType = Actor
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Actor {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .applicant
+        
+        case 2: return .rules
+        
+        case 3: return .staff
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Actor, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .applicant:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .rules:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .staff:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActor_lift(_ buf: RustBuffer) throws -> Actor {
+    return try FfiConverterTypeActor.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActor_lower(_ value: Actor) -> RustBuffer {
+    return FfiConverterTypeActor.lower(value)
 }
 
 
@@ -1867,6 +3519,535 @@ public func FfiConverterTypeAnswerKind_lift(_ buf: RustBuffer) throws -> AnswerK
 #endif
 public func FfiConverterTypeAnswerKind_lower(_ value: AnswerKind) -> RustBuffer {
     return FfiConverterTypeAnswerKind.lower(value)
+}
+
+
+
+/**
+ * One answer to a guided question: `{"bool": true}`, `{"text": "随母亲"}`, `{"number": 2}`, `{"date": "2026-01-01"}`.
+ * Choice answers are text.
+ */
+
+public enum AnswerValue: Equatable, Hashable {
+    
+    case bool(Bool
+    )
+    case text(String
+    )
+    case number(Double
+    )
+    /**
+     * ISO `YYYY-MM-DD`.
+     */
+    case date(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AnswerValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAnswerValue: FfiConverterRustBuffer {
+    typealias SwiftType = AnswerValue
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AnswerValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .bool(try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 2: return .text(try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .number(try FfiConverterDouble.read(from: &buf)
+        )
+        
+        case 4: return .date(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AnswerValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .bool(v1):
+            writeInt(&buf, Int32(1))
+            FfiConverterBool.write(v1, into: &buf)
+            
+        
+        case let .text(v1):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(v1, into: &buf)
+            
+        
+        case let .number(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterDouble.write(v1, into: &buf)
+            
+        
+        case let .date(v1):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnswerValue_lift(_ buf: RustBuffer) throws -> AnswerValue {
+    return try FfiConverterTypeAnswerValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnswerValue_lower(_ value: AnswerValue) -> RustBuffer {
+    return FfiConverterTypeAnswerValue.lower(value)
+}
+
+
+
+
+public enum AppealState: Equatable, Hashable {
+    
+    case pending
+    case upheld
+    case dismissed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AppealState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppealState: FfiConverterRustBuffer {
+    typealias SwiftType = AppealState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AppealState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pending
+        
+        case 2: return .upheld
+        
+        case 3: return .dismissed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AppealState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .upheld:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .dismissed:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppealState_lift(_ buf: RustBuffer) throws -> AppealState {
+    return try FfiConverterTypeAppealState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppealState_lower(_ value: AppealState) -> RustBuffer {
+    return FfiConverterTypeAppealState.lower(value)
+}
+
+
+
+/**
+ * Where a whole application stands.
+ */
+
+public enum ApplicationStatus: Equatable, Hashable {
+    
+    case inProgress
+    /**
+     * Some matter needs the applicant (补正).
+     */
+    case needsAttention
+    /**
+     * Every matter is decided.
+     */
+    case finished
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ApplicationStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApplicationStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ApplicationStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApplicationStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .inProgress
+        
+        case 2: return .needsAttention
+        
+        case 3: return .finished
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ApplicationStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .inProgress:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .needsAttention:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .finished:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApplicationStatus_lift(_ buf: RustBuffer) throws -> ApplicationStatus {
+    return try FfiConverterTypeApplicationStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApplicationStatus_lower(_ value: ApplicationStatus) -> RustBuffer {
+    return FfiConverterTypeApplicationStatus.lower(value)
+}
+
+
+
+
+public enum Decision: Equatable, Hashable {
+    
+    case approve
+    case reject
+    case requestMore
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Decision: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDecision: FfiConverterRustBuffer {
+    typealias SwiftType = Decision
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Decision {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .approve
+        
+        case 2: return .reject
+        
+        case 3: return .requestMore
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Decision, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .approve:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .reject:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .requestMore:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecision_lift(_ buf: RustBuffer) throws -> Decision {
+    return try FfiConverterTypeDecision.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecision_lower(_ value: Decision) -> RustBuffer {
+    return FfiConverterTypeDecision.lower(value)
+}
+
+
+
+
+public enum DelegationState: Equatable, Hashable {
+    
+    case active
+    case expired
+    case revoked
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DelegationState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDelegationState: FfiConverterRustBuffer {
+    typealias SwiftType = DelegationState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DelegationState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .active
+        
+        case 2: return .expired
+        
+        case 3: return .revoked
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DelegationState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .active:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelegationState_lift(_ buf: RustBuffer) throws -> DelegationState {
+    return try FfiConverterTypeDelegationState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDelegationState_lower(_ value: DelegationState) -> RustBuffer {
+    return FfiConverterTypeDelegationState.lower(value)
+}
+
+
+
+/**
+ * A rule a field's value must meet beyond its kind and pattern.
+ */
+
+public enum FieldCheck: Equatable, Hashable {
+    
+    /**
+     * A date not after today (a child's birth date).
+     */
+    case notFuture
+    /**
+     * A date not before today (an expected date).
+     */
+    case notPast
+    /**
+     * A date within the last `days` days (a birth registered within a year).
+     */
+    case withinPastDays(days: UInt32
+    )
+    /**
+     * A date not before another field's date.
+     */
+    case notBefore(field: String
+    )
+    /**
+     * A number within bounds.
+     */
+    case range(min: Double, max: Double
+    )
+    /**
+     * The value is registered to the applicant in a shared registry (a bank account in the applicant's name);
+     * only the platform can check it.
+     */
+    case ownedByApplicant(registry: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FieldCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldCheck: FfiConverterRustBuffer {
+    typealias SwiftType = FieldCheck
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldCheck {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .notFuture
+        
+        case 2: return .notPast
+        
+        case 3: return .withinPastDays(days: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 4: return .notBefore(field: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 5: return .range(min: try FfiConverterDouble.read(from: &buf), max: try FfiConverterDouble.read(from: &buf)
+        )
+        
+        case 6: return .ownedByApplicant(registry: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FieldCheck, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .notFuture:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .notPast:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .withinPastDays(days):
+            writeInt(&buf, Int32(3))
+            FfiConverterUInt32.write(days, into: &buf)
+            
+        
+        case let .notBefore(field):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(field, into: &buf)
+            
+        
+        case let .range(min,max):
+            writeInt(&buf, Int32(5))
+            FfiConverterDouble.write(min, into: &buf)
+            FfiConverterDouble.write(max, into: &buf)
+            
+        
+        case let .ownedByApplicant(registry):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(registry, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldCheck_lift(_ buf: RustBuffer) throws -> FieldCheck {
+    return try FfiConverterTypeFieldCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldCheck_lower(_ value: FieldCheck) -> RustBuffer {
+    return FfiConverterTypeFieldCheck.lower(value)
 }
 
 
@@ -2005,6 +4186,305 @@ public func FfiConverterTypeFieldKind_lower(_ value: FieldKind) -> RustBuffer {
 
 
 
+
+public enum LoopState: Equatable, Hashable {
+    
+    /**
+     * Steps remain for the department.
+     */
+    case `open`
+    /**
+     * Feedback given; the citizen may file the follow-up review.
+     */
+    case awaitingFollowUp
+    /**
+     * Follow-up filed (or its window passed).
+     */
+    case closed
+    /**
+     * The review was withdrawn on appeal (filed by mistake).
+     */
+    case withdrawn
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LoopState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopState: FfiConverterRustBuffer {
+    typealias SwiftType = LoopState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`open`
+        
+        case 2: return .awaitingFollowUp
+        
+        case 3: return .closed
+        
+        case 4: return .withdrawn
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LoopState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`open`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .awaitingFollowUp:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .closed:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .withdrawn:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopState_lift(_ buf: RustBuffer) throws -> LoopState {
+    return try FfiConverterTypeLoopState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopState_lower(_ value: LoopState) -> RustBuffer {
+    return FfiConverterTypeLoopState.lower(value)
+}
+
+
+
+/**
+ * The steps of the closed loop, in order.
+ */
+
+public enum LoopStepKind: Equatable, Hashable {
+    
+    /**
+     * 回访: the department calls the citizen back.
+     */
+    case callback
+    /**
+     * 核实: the department checks what happened.
+     */
+    case verification
+    /**
+     * 整改: the department fixes the cause.
+     */
+    case rectification
+    /**
+     * 反馈: the department tells the citizen what was done.
+     */
+    case feedback
+    /**
+     * 追评: the citizen's one follow-up review.
+     */
+    case followUp
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LoopStepKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoopStepKind: FfiConverterRustBuffer {
+    typealias SwiftType = LoopStepKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LoopStepKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .callback
+        
+        case 2: return .verification
+        
+        case 3: return .rectification
+        
+        case 4: return .feedback
+        
+        case 5: return .followUp
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LoopStepKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .callback:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .verification:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .rectification:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .feedback:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .followUp:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopStepKind_lift(_ buf: RustBuffer) throws -> LoopStepKind {
+    return try FfiConverterTypeLoopStepKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoopStepKind_lower(_ value: LoopStepKind) -> RustBuffer {
+    return FfiConverterTypeLoopStepKind.lower(value)
+}
+
+
+
+/**
+ * How a material will be provided.
+ */
+
+public enum MaterialPlan: Equatable, Hashable {
+    
+    /**
+     * A licence in the wallet (免交).
+     */
+    case licence(vct: String, name: String
+    )
+    /**
+     * The department fetches it from shared data.
+     */
+    case sharedData(registry: String
+    )
+    /**
+     * The citizen signs a commitment (告知承诺).
+     */
+    case commitment
+    /**
+     * The citizen uploads it.
+     */
+    case upload
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MaterialPlan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMaterialPlan: FfiConverterRustBuffer {
+    typealias SwiftType = MaterialPlan
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MaterialPlan {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .licence(vct: try FfiConverterString.read(from: &buf), name: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .sharedData(registry: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .commitment
+        
+        case 4: return .upload
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MaterialPlan, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .licence(vct,name):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(vct, into: &buf)
+            FfiConverterString.write(name, into: &buf)
+            
+        
+        case let .sharedData(registry):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(registry, into: &buf)
+            
+        
+        case .commitment:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .upload:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMaterialPlan_lift(_ buf: RustBuffer) throws -> MaterialPlan {
+    return try FfiConverterTypeMaterialPlan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMaterialPlan_lower(_ value: MaterialPlan) -> RustBuffer {
+    return FfiConverterTypeMaterialPlan.lower(value)
+}
+
+
+
 /**
  * How a required material can be provided.
  */
@@ -2105,6 +4585,400 @@ public func FfiConverterTypeMaterialSource_lower(_ value: MaterialSource) -> Rus
 }
 
 
+
+/**
+ * Where one matter of an application stands.
+ */
+
+public enum MatterStatus: Equatable, Hashable {
+    
+    /**
+     * Waits for an earlier matter of the same application (出生登记 waits for 出生医学证明).
+     */
+    case waiting
+    /**
+     * Received by the department, under review (受理/审核中).
+     */
+    case inReview
+    /**
+     * The department asks for something more (补正); the applicant must act.
+     */
+    case moreNeeded
+    /**
+     * Approved (办结): results issued.
+     */
+    case approved
+    /**
+     * Refused (不予许可), with the reason.
+     */
+    case rejected
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MatterStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMatterStatus: FfiConverterRustBuffer {
+    typealias SwiftType = MatterStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MatterStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .waiting
+        
+        case 2: return .inReview
+        
+        case 3: return .moreNeeded
+        
+        case 4: return .approved
+        
+        case 5: return .rejected
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MatterStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .waiting:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .inReview:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .moreNeeded:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .approved:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .rejected:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatterStatus_lift(_ buf: RustBuffer) throws -> MatterStatus {
+    return try FfiConverterTypeMatterStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMatterStatus_lower(_ value: MatterStatus) -> RustBuffer {
+    return FfiConverterTypeMatterStatus.lower(value)
+}
+
+
+
+/**
+ * Where a field's value comes from.
+ */
+
+public enum Provenance: Equatable, Hashable {
+    
+    /**
+     * The shared registries' profile, e.g. `profile.spouse.name`.
+     */
+    case profile(path: String
+    )
+    /**
+     * A claim of a licence in the wallet.
+     */
+    case licence(vct: String, claim: String
+    )
+    /**
+     * An answer to a guided question.
+     */
+    case answer(question: String
+    )
+    /**
+     * A result of an earlier matter of the same application (the child's ID number that 出生登记 assigns):
+     * the platform fills it when that matter is approved.
+     */
+    case application(matterId: String, output: String
+    )
+    /**
+     * Left for the citizen to fill.
+     */
+    case applicant
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Provenance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProvenance: FfiConverterRustBuffer {
+    typealias SwiftType = Provenance
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Provenance {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .profile(path: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .licence(vct: try FfiConverterString.read(from: &buf), claim: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .answer(question: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .application(matterId: try FfiConverterString.read(from: &buf), output: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 5: return .applicant
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Provenance, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .profile(path):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(path, into: &buf)
+            
+        
+        case let .licence(vct,claim):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(vct, into: &buf)
+            FfiConverterString.write(claim, into: &buf)
+            
+        
+        case let .answer(question):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(question, into: &buf)
+            
+        
+        case let .application(matterId,output):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(matterId, into: &buf)
+            FfiConverterString.write(output, into: &buf)
+            
+        
+        case .applicant:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lift(_ buf: RustBuffer) throws -> Provenance {
+    return try FfiConverterTypeProvenance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lower(_ value: Provenance) -> RustBuffer {
+    return FfiConverterTypeProvenance.lower(value)
+}
+
+
+
+/**
+ * The five levels of the national 好差评 system, best first.
+ */
+
+public enum ReviewLevel: Equatable, Hashable {
+    
+    case verySatisfied
+    case satisfied
+    case fair
+    case dissatisfied
+    case veryDissatisfied
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReviewLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewLevel: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewLevel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewLevel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .verySatisfied
+        
+        case 2: return .satisfied
+        
+        case 3: return .fair
+        
+        case 4: return .dissatisfied
+        
+        case 5: return .veryDissatisfied
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReviewLevel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .verySatisfied:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .satisfied:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .fair:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .dissatisfied:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .veryDissatisfied:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewLevel_lift(_ buf: RustBuffer) throws -> ReviewLevel {
+    return try FfiConverterTypeReviewLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewLevel_lower(_ value: ReviewLevel) -> RustBuffer {
+    return FfiConverterTypeReviewLevel.lower(value)
+}
+
+
+
+/**
+ * Three-valued truth.
+ */
+
+public enum Truth: Equatable, Hashable {
+    
+    case `true`
+    case `false`
+    /**
+     * Depends on a question not yet answered or a profile field not known.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Truth: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTruth: FfiConverterRustBuffer {
+    typealias SwiftType = Truth
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Truth {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`true`
+        
+        case 2: return .`false`
+        
+        case 3: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Truth, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`true`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .`false`:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTruth_lift(_ buf: RustBuffer) throws -> Truth {
+    return try FfiConverterTypeTruth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTruth_lower(_ value: Truth) -> RustBuffer {
+    return FfiConverterTypeTruth.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -2132,6 +5006,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -2150,6 +5048,103 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         case 1: return try FfiConverterString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAppeal: FfiConverterRustBuffer {
+    typealias SwiftType = Appeal?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAppeal.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAppeal.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReviewLoop: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewLoop?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReviewLoop.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReviewLoop.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReviewLevel: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewLevel?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReviewLevel.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReviewLevel.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [Int64]
+
+    public static func write(_ value: [Int64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt64.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -2256,6 +5251,56 @@ fileprivate struct FfiConverterSequenceTypeFieldDef: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeIssuedLicence: FfiConverterRustBuffer {
+    typealias SwiftType = [IssuedLicence]
+
+    public static func write(_ value: [IssuedLicence], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeIssuedLicence.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IssuedLicence] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [IssuedLicence]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeIssuedLicence.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLoopStep: FfiConverterRustBuffer {
+    typealias SwiftType = [LoopStep]
+
+    public static func write(_ value: [LoopStep], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLoopStep.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LoopStep] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LoopStep]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLoopStep.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMaterialDef: FfiConverterRustBuffer {
     typealias SwiftType = [MaterialDef]
 
@@ -2273,6 +5318,181 @@ fileprivate struct FfiConverterSequenceTypeMaterialDef: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMaterialDef.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMatterEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [MatterEvent]
+
+    public static func write(_ value: [MatterEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMatterEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MatterEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MatterEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMatterEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMatterProgress: FfiConverterRustBuffer {
+    typealias SwiftType = [MatterProgress]
+
+    public static func write(_ value: [MatterProgress], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMatterProgress.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MatterProgress] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MatterProgress]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMatterProgress.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOutput: FfiConverterRustBuffer {
+    typealias SwiftType = [Output]
+
+    public static func write(_ value: [Output], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOutput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Output] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Output]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOutput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlannedField: FfiConverterRustBuffer {
+    typealias SwiftType = [PlannedField]
+
+    public static func write(_ value: [PlannedField], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlannedField.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlannedField] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlannedField]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlannedField.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlannedMaterial: FfiConverterRustBuffer {
+    typealias SwiftType = [PlannedMaterial]
+
+    public static func write(_ value: [PlannedMaterial], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlannedMaterial.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlannedMaterial] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlannedMaterial]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlannedMaterial.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlannedMatter: FfiConverterRustBuffer {
+    typealias SwiftType = [PlannedMatter]
+
+    public static func write(_ value: [PlannedMatter], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlannedMatter.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlannedMatter] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlannedMatter]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlannedMatter.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlannedQuestion: FfiConverterRustBuffer {
+    typealias SwiftType = [PlannedQuestion]
+
+    public static func write(_ value: [PlannedQuestion], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlannedQuestion.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PlannedQuestion] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PlannedQuestion]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlannedQuestion.read(from: &buf))
         }
         return seq
     }
@@ -2348,6 +5568,31 @@ fileprivate struct FfiConverterSequenceTypeSituation: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSituation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFieldCheck: FfiConverterRustBuffer {
+    typealias SwiftType = [FieldCheck]
+
+    public static func write(_ value: [FieldCheck], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFieldCheck.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldCheck] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FieldCheck]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFieldCheck.read(from: &buf))
         }
         return seq
     }

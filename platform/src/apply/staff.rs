@@ -19,6 +19,7 @@ const MAX_NEEDS: usize = 50;
 
 /// `?department=gaj`.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct QueueQuery {
     /// Only this department's matters.
     #[serde(default)]
