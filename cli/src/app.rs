@@ -64,8 +64,40 @@ enum AppCommand {
         #[arg(long)]
         refresh: bool,
     },
-    /// Shows sign-in and catalog state.
-    Status,
+    /// Sign-in, catalog and applications; with an id, one application's progress (`--sync` asks the platform).
+    Status {
+        id: Option<String>,
+        #[arg(long)]
+        sync: bool,
+    },
+    /// Starts or resumes the draft of a bundle or matter, with answers and field values (saved at once).
+    Apply(crate::apply::ApplyArgs),
+    /// Drafts, newest first.
+    Drafts {
+        /// Discards this draft first.
+        #[arg(long)]
+        discard: Option<String>,
+        /// Purges editing drafts untouched for more than this many days first.
+        #[arg(long)]
+        purge_days: Option<i32>,
+    },
+    /// Shows what goes to whom; with `--yes`, submits (queued in the outbox, then delivered).
+    Submit(crate::apply::SubmitArgs),
+    /// The outbox; `--deliver` sends what is due.
+    Outbox {
+        #[arg(long)]
+        deliver: bool,
+    },
+    /// Listens for progress (event stream, polling as fallback) and delivers the outbox, for N seconds.
+    Watch {
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Family proxy (亲友代办): grant, list or revoke delegations.
+    Delegate {
+        #[command(subcommand)]
+        command: crate::apply::DelegateCommand,
+    },
     /// The e-licence wallet (电子证照).
     Wallet {
         #[command(subcommand)]
@@ -196,18 +228,13 @@ async fn command(app: &Onego, command: AppCommand, json: bool) -> Result<(), One
         AppCommand::Wallet { command } => crate::wallet::run(app, command, json).await?,
         AppCommand::Screen(args) => crate::screen::run(app, args, json).await?,
         AppCommand::Plan(args) => crate::plan::run(app, args, json).await?,
-        AppCommand::Status => {
-            let state = app.catalog_state().await?;
-            let who = app.signed_in()?;
-            let out = serde_json::json!({ "signed_in": who, "catalog": state });
-            print(json, &out, |_| {
-                match &who {
-                    Some(w) => println!("已登录 / signed in ({:?})", w.kind),
-                    None => println!("未登录 / not signed in"),
-                }
-                println!("目录版本 / catalog version: {:?}, {} items", state.version, state.items);
-            });
-        }
+        AppCommand::Status { id, sync } => crate::apply::status(app, id, sync, json).await?,
+        AppCommand::Apply(args) => crate::apply::apply(app, args, json).await?,
+        AppCommand::Drafts { discard, purge_days } => crate::apply::drafts(app, discard, purge_days, json).await?,
+        AppCommand::Submit(args) => crate::apply::submit(app, args, json).await?,
+        AppCommand::Outbox { deliver } => crate::apply::outbox(app, deliver, json).await?,
+        AppCommand::Watch { seconds } => crate::apply::watch(app, seconds).await?,
+        AppCommand::Delegate { command } => crate::apply::delegate(app, command, json).await?,
     }
     Ok(())
 }

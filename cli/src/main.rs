@@ -1,6 +1,7 @@
 //! `onego`: the desktop shell — demo, sandbox server, app commands for scripts and support staff.
 
 mod app;
+mod apply;
 mod check;
 mod demo;
 mod file_secrets;

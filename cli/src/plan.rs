@@ -1,7 +1,7 @@
 //! `onego app plan BUNDLE_ID [--answer qid=value …] [--answers-file F]`: the bundle's plan, computed offline.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use onego_core::{AnswerValue, Guide, MaterialPlan, Onego, OnegoError, Plan, Provenance, Truth};
@@ -10,7 +10,7 @@ use serde_json::Value;
 
 #[derive(Args)]
 pub(crate) struct PlanArgs {
-    /// The bundle, e.g. `bundle-birth`.
+    /// The bundle, e.g. `bundle-birth`, or a single matter.
     bundle_id: String,
     /// An answer, `question_id=value` (true/false, a number, a date YYYY-MM-DD, or an option's text); repeatable.
     #[arg(long = "answer", value_name = "QID=VALUE")]
@@ -48,14 +48,21 @@ fn from_json(q: Option<&Question>, v: &Value) -> Result<AnswerValue, String> {
     }
 }
 
-async fn answers(app: &Onego, args: &PlanArgs) -> Result<BTreeMap<String, AnswerValue>, OnegoError> {
-    let questions = match app.guide(args.bundle_id.clone()).await? {
+/// Answers from a JSON file and `question_id=value` flags (flags win), read as each question's kind asks. A
+/// matter has no guided questions, so it takes none.
+pub(crate) async fn collect_answers(
+    app: &Onego,
+    service_id: &str,
+    flags: &[String],
+    file: Option<&Path>,
+) -> Result<BTreeMap<String, AnswerValue>, OnegoError> {
+    let questions = match app.guide(service_id.to_owned()).await? {
         Guide::Bundle(b) => b.bundle.questions,
-        Guide::Matter(_) => return Err(invalid("bundle_id", format!("{} is a matter, not a bundle", args.bundle_id))),
+        Guide::Matter(_) => Vec::new(),
     };
     let find = |id: &str| questions.iter().find(|q| q.id == id);
     let mut out = BTreeMap::new();
-    if let Some(path) = &args.answers_file {
+    if let Some(path) = file {
         let text = std::fs::read_to_string(path).map_err(|e| invalid("answers_file", e.to_string()))?;
         let v: Value = serde_json::from_str(&text).map_err(|e| invalid("answers_file", e.to_string()))?;
         let Value::Object(map) = v else { return Err(invalid("answers_file", "expected a JSON object".into())) };
@@ -63,7 +70,7 @@ async fn answers(app: &Onego, args: &PlanArgs) -> Result<BTreeMap<String, Answer
             out.insert(id.clone(), from_json(find(id), v).map_err(|e| invalid(&format!("answers.{id}"), e))?);
         }
     }
-    for a in &args.answers {
+    for a in flags {
         let Some((id, raw)) = a.split_once('=') else {
             return Err(invalid("answer", format!("`{a}`: expected question_id=value")));
         };
@@ -107,7 +114,7 @@ fn shown(kind: &FieldKind, v: &str) -> String {
     }
 }
 
-fn print_plan(p: &Plan) {
+pub(crate) fn print_plan(p: &Plan) {
     println!("【{}】{} / {}", p.bundle_id, p.summary, p.summary_en);
     println!("引导问题 / questions:");
     for q in &p.questions {
@@ -149,7 +156,7 @@ fn print_plan(p: &Plan) {
 }
 
 pub(crate) async fn run(app: &Onego, args: PlanArgs, json: bool) -> Result<(), OnegoError> {
-    let answers = answers(app, &args).await?;
+    let answers = collect_answers(app, &args.bundle_id, &args.answers, args.answers_file.as_deref()).await?;
     let plan = app.plan(args.bundle_id, answers.into_iter().collect()).await?;
     crate::app::print(json, &plan, print_plan);
     Ok(())

@@ -166,7 +166,10 @@ impl Api {
             return Ok(());
         }
         let bytes = res.bytes().await.map_err(transport)?;
-        Err(CoreError::Http { status: status.as_u16(), problem: serde_json::from_slice::<Problem>(&bytes).ok().map(Box::new) })
+        Err(CoreError::Http {
+            status: status.as_u16(),
+            problem: serde_json::from_slice::<Problem>(&bytes).ok().map(Box::new),
+        })
     }
 
     /// Opens a server-sent event stream; the caller reads it with `Response::chunk`.

@@ -22,7 +22,6 @@ mod session;
 mod store;
 pub mod wallet;
 mod wallet_api;
-pub use wallet_api::PresentingSession;
 pub use apply::{
     Consent, ConsentLicence, CoreEvent, Delegations, DeliveryReport, Draft, DraftState, DraftSummary, Observer,
     OutboxItem, OutboxState, ProgressReport, QueuedSubmission, TaskHandle,
@@ -30,6 +29,7 @@ pub use apply::{
 pub use onego_protocol::api::{
     Application, ApplicationStatus, Delegation, DelegationState, FieldError, MatterProgress, MatterStatus,
 };
+pub use wallet_api::PresentingSession;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

@@ -54,11 +54,16 @@ pub(crate) fn compute(
     now_ms: i64,
 ) -> Result<Plan, ApiError> {
     let principal = delegation::check(conn, caller, request.delegation_id.as_deref(), &request.bundle_id, now_ms)?;
-    compute_for(conn, &principal, request)
+    compute_for(conn, &principal, request, now_ms)
 }
 
 /// The plan for `principal`, already checked (submissions plan again under the grant they checked).
-pub(crate) fn compute_for(conn: &Connection, principal: &Principal, request: &PlanRequest) -> Result<Plan, ApiError> {
+pub(crate) fn compute_for(
+    conn: &Connection,
+    principal: &Principal,
+    request: &PlanRequest,
+    now_ms: i64,
+) -> Result<Plan, ApiError> {
     let Some(body) = catalog_body(conn, &request.bundle_id, "bundle")? else {
         return Err(ApiError::not_found("no such bundle"));
     };
@@ -71,7 +76,7 @@ pub(crate) fn compute_for(conn: &Connection, principal: &Principal, request: &Pl
             matters.push(serde_json::from_str::<Matter>(&body)?);
         }
     }
-    let profile = serde_json::to_value(crate::profile::load(conn, &principal.subject, principal.kind)?)?;
+    let profile = serde_json::to_value(crate::profile::load(conn, &principal.subject, principal.kind, now_ms)?)?;
     let held = held_licences(conn, &principal.subject, principal.kind)?;
     Ok(plan::plan(&PlanInput {
         bundle: &bundle,

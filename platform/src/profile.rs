@@ -1,7 +1,7 @@
 //! The signed-in person's profile, assembled from the shared registries.
 
 use axum::extract::{Path, State};
-use onego_protocol::api::{CompanyRole, Profile, Relative};
+use onego_protocol::api::{CompanyRole, NewbornRecord, Profile, Relative};
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::auth::Caller;
@@ -11,6 +11,7 @@ pub(crate) fn load(
     conn: &Connection,
     subject: &str,
     kind: onego_protocol::api::AccountKind,
+    now_ms: i64,
 ) -> Result<Profile, ApiError> {
     let row = conn
         .query_row(
@@ -35,6 +36,7 @@ pub(crate) fn load(
                     region: r.get(7)?,
                     marital_status: r.get(8)?,
                     expecting_due_date: r.get(9)?,
+                    newborn: None,
                     social_security_no: r.get(10)?,
                     provident_fund_account: r.get(11)?,
                     family: Vec::new(),
@@ -66,6 +68,27 @@ pub(crate) fn load(
     profile.companies = stmt
         .query_map([subject], |r| Ok(CompanyRole { credit_code: r.get(0)?, name: r.get(1)?, role: r.get(2)? }))?
         .collect::<Result<_, _>>()?;
+    // The couple's latest delivery within a year (the record is the mother's; a father sees it through the
+    // marriage registry).
+    let today = onego_protocol::time::cst_days(now_ms);
+    let since = onego_protocol::time::date_from_unix_days(today - 366);
+    profile.newborn = conn
+        .query_row(
+            "SELECT child_gender, birth_date, birth_place, hospital FROM delivery_record
+             WHERE birth_date >= ?2 AND (mother = ?1 OR mother IN
+                 (SELECT wife FROM marriage WHERE husband = ?1 UNION SELECT husband FROM marriage WHERE wife = ?1))
+             ORDER BY birth_date DESC LIMIT 1",
+            rusqlite::params![subject, since],
+            |r| {
+                Ok(NewbornRecord {
+                    gender: r.get(0)?,
+                    birth_date: r.get(1)?,
+                    birth_place: r.get(2)?,
+                    hospital: r.get(3)?,
+                })
+            },
+        )
+        .optional()?;
     Ok(profile)
 }
 
@@ -76,7 +99,8 @@ pub(crate) fn load(
         (status = 401, description = "Not signed in, or the token expired", body = onego_protocol::api::Problem),
     ))]
 pub(crate) async fn me(State(state): State<AppState>, caller: Caller) -> Result<axum::Json<Profile>, ApiError> {
-    let profile = state.db(move |c| load(c, &caller.subject, caller.kind)).await?;
+    let now = state.now_ms();
+    let profile = state.db(move |c| load(c, &caller.subject, caller.kind, now)).await?;
     Ok(axum::Json(profile))
 }
 
@@ -97,6 +121,7 @@ pub(crate) async fn profile_of(
     if subject != caller.subject {
         return Err(ApiError::forbidden("a profile can only be read by its owner"));
     }
-    let profile = state.db(move |c| load(c, &subject, caller.kind)).await?;
+    let now = state.now_ms();
+    let profile = state.db(move |c| load(c, &subject, caller.kind, now)).await?;
     Ok(axum::Json(profile))
 }

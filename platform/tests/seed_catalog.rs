@@ -49,6 +49,10 @@ const REGISTRIES: &[&str] = &[
 ];
 
 const PROFILE_SOURCES: &[&str] = &[
+    "profile.newborn.gender",
+    "profile.newborn.birth_date",
+    "profile.newborn.birth_place",
+    "profile.newborn.hospital",
     "profile.name",
     "profile.id_number",
     "profile.phone",
@@ -211,6 +215,14 @@ fn check_source(matter: &str, key: &str, source: &str) {
     if let Some(rest) = source.strip_prefix("profile.couple.") {
         assert!(
             ["mother.name", "mother.id_number", "father.name", "father.id_number"].contains(&rest),
+            "{matter}: field {key}: {source}"
+        );
+        return;
+    }
+    // A guided question of the bundle the matter is asked in.
+    if let Some(q) = source.strip_prefix("answer.") {
+        assert!(
+            !q.is_empty() && q.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
             "{matter}: field {key}: {source}"
         );
         return;

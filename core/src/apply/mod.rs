@@ -62,7 +62,7 @@ impl DraftState {
 }
 
 /// A draft application with its plan and what is still wrong, recomputed on every change.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Draft {
     pub id: String,
@@ -87,7 +87,7 @@ pub struct Draft {
 }
 
 /// One line of the drafts list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DraftSummary {
     pub id: String,
@@ -101,7 +101,7 @@ pub struct DraftSummary {
 }
 
 /// One licence attached to a submission: which of its claims go to which departments.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ConsentLicence {
     pub vct: String,
@@ -117,7 +117,7 @@ pub struct ConsentLicence {
 }
 
 /// What the citizen agrees to before submitting (告知同意).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Consent {
     pub licences: Vec<ConsentLicence>,
@@ -131,7 +131,7 @@ pub struct Consent {
 }
 
 /// A submission committed locally and waiting in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct QueuedSubmission {
     pub draft_id: String,
@@ -140,8 +140,9 @@ pub struct QueuedSubmission {
     pub queued_at: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
 pub enum OutboxState {
     Pending,
     Delivered,
@@ -150,7 +151,7 @@ pub enum OutboxState {
 }
 
 /// One write in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OutboxItem {
     pub idempotency_key: String,
@@ -165,7 +166,7 @@ pub struct OutboxItem {
 }
 
 /// What one delivery run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DeliveryReport {
     pub delivered: i32,
@@ -178,7 +179,7 @@ pub struct DeliveryReport {
 }
 
 /// What a progress sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ProgressReport {
     pub events: i32,
@@ -188,8 +189,9 @@ pub struct ProgressReport {
 }
 
 /// What the core tells a watching shell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
 pub enum CoreEvent {
     ApplicationChanged {
         application_id: String,
@@ -256,7 +258,7 @@ impl Drop for TaskHandle {
 }
 
 /// Delegations granted by and to the signed-in person.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Delegations {
     pub granted: Vec<onego_protocol::api::Delegation>,

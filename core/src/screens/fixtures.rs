@@ -125,6 +125,7 @@ pub(crate) fn profile() -> Profile {
         social_security_no: None,
         provident_fund_account: None,
         expecting_due_date: None,
+        newborn: None,
     }
 }
 

@@ -160,7 +160,10 @@ impl Store {
 impl Store {
     /// Runs database work on the calling thread: only for `Onego::open`, which is synchronous and off the UI
     /// thread by contract.
-    pub(crate) fn run_blocking<T>(&self, work: impl FnOnce(&mut Connection, &Sealer) -> CoreResult<T>) -> CoreResult<T> {
+    pub(crate) fn run_blocking<T>(
+        &self,
+        work: impl FnOnce(&mut Connection, &Sealer) -> CoreResult<T>,
+    ) -> CoreResult<T> {
         let mut conn = self.conn.lock().map_err(|_| CoreError::Internal("database lock poisoned".into()))?;
         work(&mut conn, &self.sealer)
     }

@@ -74,7 +74,7 @@ pub(crate) fn has_rule(matter_id: &str) -> bool {
 fn decide(conn: &Connection, app: &AppCtx, matter_id: &str, now_ms: i64) -> Result<Option<Outcome>, ApiError> {
     let today = onego_protocol::time::cst_date(now_ms);
     match matter_id {
-        "zj-wjw-birth-cert" => birth_cert(conn, app),
+        "zj-wjw-birth-cert" => birth_cert(conn, app, now_ms),
         "zj-gaj-hukou-birth" => hukou_birth(conn, app, &today),
         "zj-ybj-resident-enroll" => resident_enroll(conn, app),
         "zj-gjj-withdraw-rent" | "zj-gjj-withdraw-retire" | "zj-gjj-withdraw-purchase" => gjj_withdraw(conn, app),
@@ -211,11 +211,11 @@ fn text(v: &Value, path: &[&str]) -> String {
 /// 出生医学证明: the maternal-health registry must hold the mother's delivery of a child of that gender on that
 /// day; the certificate is held by the child, a new person in the applicant's household, whose guardians are
 /// both parents.
-fn birth_cert(conn: &Connection, app: &AppCtx) -> Result<Option<Outcome>, ApiError> {
+fn birth_cert(conn: &Connection, app: &AppCtx, now_ms: i64) -> Result<Option<Outcome>, ApiError> {
     if app.child.is_some() {
         return more("本次申请已签发过出生医学证明", &[]);
     }
-    let profile = crate::profile::load(conn, &app.principal, AccountKind::Citizen)?;
+    let profile = crate::profile::load(conn, &app.principal, AccountKind::Citizen, now_ms)?;
     let view = onego_protocol::plan::profile_view(&serde_json::to_value(&profile)?);
     let (mother_id, father_id) =
         (text(&view, &["couple", "mother", "id_number"]), text(&view, &["couple", "father", "id_number"]));

@@ -415,7 +415,7 @@ fn prepare(
         let q: String = q.chars().take(40).collect();
         return Err(invalid(vec![err(format!("answers.{q}"), detail)]));
     }
-    let profile = serde_json::to_value(crate::profile::load(conn, &principal.subject, principal.kind)?)?;
+    let profile = serde_json::to_value(crate::profile::load(conn, &principal.subject, principal.kind, now_ms)?)?;
     let held = held_licences(conn, &principal.subject, principal.kind)?;
     let planned = plan::plan(&PlanInput {
         bundle: &service.bundle,

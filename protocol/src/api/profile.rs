@@ -57,6 +57,22 @@ pub struct Profile {
     /// Expected date of birth of a child, from the maternal-health record (孕情), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expecting_due_date: Option<String>,
+    /// The latest delivery the hospitals reported for this person or their spouse, when it was in the last year:
+    /// what 出生一件事 pre-fills the birth facts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newborn: Option<NewbornRecord>,
+}
+}
+
+wire! {
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+/// A delivery as the maternal-health registry (妇幼) holds it.
+pub struct NewbornRecord {
+    /// `男` or `女`.
+    pub gender: String,
+    pub birth_date: String,
+    pub birth_place: String,
+    pub hospital: String,
 }
 }
 

@@ -328,7 +328,10 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     let spared = Spared {
         fields_prefilled: count(
-            fields.iter().filter(|f| f.value.is_some() || matches!(f.provenance, Provenance::Application { .. })).count(),
+            fields
+                .iter()
+                .filter(|f| f.value.is_some() || matches!(f.provenance, Provenance::Application { .. }))
+                .count(),
         ),
         materials_spared: count(
             materials
