@@ -13,5 +13,12 @@ lib="${3:-target/debug/libonego_ffi.so}"
 test -f "$lib" || { echo "no library at $lib: cargo build -p onego-ffi" >&2; exit 1; }
 rm -rf "$out"
 mkdir -p "$out"
-cargo run -q --locked -p uniffi-bindgen -- generate --library "$lib" --language "$lang" --out-dir "$out" \
+# UNIFFI_BINDGEN: an already built `uniffi-bindgen` of this workspace (test-bindings.sh builds it once and sets
+# it, sparing a `cargo run` per language); run from the repository root, where its `cargo metadata` looks.
+if [[ -n "${UNIFFI_BINDGEN:-}" ]]; then
+    bindgen=("$UNIFFI_BINDGEN")
+else
+    bindgen=(cargo run -q --locked -p uniffi-bindgen --)
+fi
+"${bindgen[@]}" generate --library "$lib" --language "$lang" --out-dir "$out" \
     --no-format --config bindings/uniffi.toml >/dev/null

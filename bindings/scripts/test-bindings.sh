@@ -9,15 +9,18 @@ repo="$(pwd)"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 echo "== bindings: build the library (debug, unstripped: bindgen reads its symbols) and the sandbox platform"
-cargo build -q --locked -p onego-ffi -p onego
+cargo build -q --locked -p onego-ffi -p onego -p uniffi-bindgen
 lib="$repo/target/debug/libonego_ffi.so"
+export UNIFFI_BINDGEN="$repo/target/debug/uniffi-bindgen"
 export ONEGO_BIN="${ONEGO_BIN:-$repo/target/debug/onego}"
 
 failed=()
 
-echo "== bindings: Kotlin on the JVM"
+echo "== bindings: Kotlin on the JVM (${SECONDS} s)"
 kotlin_src="$repo/target/bindings/kotlin"
 bash bindings/scripts/generate.sh kotlin "$kotlin_src" "$lib"
+# Reports of an earlier run (or of a test class since removed) would be counted in the summary below.
+rm -rf bindings/tests/kotlin/target/surefire-reports
 if mvn -q -B -Dstyle.color=never -f bindings/tests/kotlin/pom.xml test \
     -Donego.libdir="$repo/target/debug" -Donego.generated="$kotlin_src"; then
     reports=(bindings/tests/kotlin/target/surefire-reports/TEST-*.xml)
@@ -35,7 +38,7 @@ else
     failed+=(kotlin)
 fi
 
-echo "== bindings: Python"
+echo "== bindings: Python (${SECONDS} s)"
 # uniffi's Python loads the library from the module's own folder, and the two modules import each other
 # relatively: a package `onego` with the library beside them.
 py_root="$repo/target/bindings/python"
@@ -45,11 +48,11 @@ bash bindings/scripts/generate.sh python "$py_pkg" "$lib"
 cp "$lib" "$py_pkg/"
 ONEGO_PY_BINDINGS="$py_root" python3 -m pytest -q -p no:cacheprovider bindings/tests/python || failed+=(python)
 
-echo "== bindings: Swift bindings are fresh"
+echo "== bindings: Swift bindings are fresh (${SECONDS} s)"
 bash bindings/scripts/check-swift-fresh.sh || failed+=(swift)
 
 if ((${#failed[@]})); then
     echo "binding tests failed: ${failed[*]}" >&2
     exit 1
 fi
-echo "binding tests passed"
+echo "binding tests passed in ${SECONDS} s"

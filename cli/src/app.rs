@@ -107,6 +107,36 @@ enum AppCommand {
     Plan(crate::plan::PlanArgs),
     /// A screen's view model as a phone shell receives it, with its ageing-friendly (适老化) audit.
     Screen(crate::screen::ScreenArgs),
+    /// Rates a finished matter or bundle (好差评): queued in the outbox, then delivered.
+    Review(crate::reviews::ReviewArgs),
+    /// My reviews with their closed loops (steps, deadlines, overdue); `--sync` fetches them again.
+    Reviews {
+        #[arg(long)]
+        sync: bool,
+    },
+    /// The one follow-up review (追评) after the department's feedback.
+    FollowUp(crate::reviews::FollowUpArgs),
+    /// Withdraws a review filed by mistake (误评申诉).
+    Appeal {
+        review_id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// A matter's satisfaction figures (cached); `--sync` fetches every matter's.
+    Satisfaction {
+        id: Option<String>,
+        #[arg(long)]
+        sync: bool,
+    },
+    /// Answers a department's request for more (补正) on one matter.
+    Supplement(crate::reviews::SupplementArgs),
+    /// Asks the assistant (智能客服) a question in everyday Chinese, offline.
+    Ask { question: String },
+    /// Reminders (results, requests, reviews, licences); `--dismiss ID` dismisses one first.
+    Notifications {
+        #[arg(long)]
+        dismiss: Option<String>,
+    },
 }
 
 pub(crate) fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T)) {
@@ -235,6 +265,14 @@ async fn command(app: &Onego, command: AppCommand, json: bool) -> Result<(), One
         AppCommand::Outbox { deliver } => crate::apply::outbox(app, deliver, json).await?,
         AppCommand::Watch { seconds } => crate::apply::watch(app, seconds).await?,
         AppCommand::Delegate { command } => crate::apply::delegate(app, command, json).await?,
+        AppCommand::Review(args) => crate::reviews::review(app, args, json).await?,
+        AppCommand::Reviews { sync } => crate::reviews::reviews(app, sync, json).await?,
+        AppCommand::FollowUp(args) => crate::reviews::follow_up(app, args, json).await?,
+        AppCommand::Appeal { review_id, reason } => crate::reviews::appeal(app, review_id, reason, json).await?,
+        AppCommand::Satisfaction { id, sync } => crate::reviews::satisfaction(app, id, sync, json).await?,
+        AppCommand::Supplement(args) => crate::reviews::supplement(app, args, json).await?,
+        AppCommand::Ask { question } => crate::reviews::ask(app, question, json).await?,
+        AppCommand::Notifications { dismiss } => crate::reviews::notifications(app, dismiss, json).await?,
     }
     Ok(())
 }

@@ -29,6 +29,9 @@ pub(crate) struct ApplyArgs {
     /// A JSON object of field values.
     #[arg(long)]
     fields_file: Option<PathBuf>,
+    /// Attach a scan to a material, `matter_id/material_id=PATH`; repeatable.
+    #[arg(long = "file", value_name = "MATERIAL=PATH")]
+    files: Vec<String>,
     /// Apply in a principal's name under this delegation (亲友代办).
     #[arg(long)]
     delegation: Option<String>,
@@ -117,6 +120,9 @@ fn print_draft(d: &Draft) {
     let applies: Vec<&str> =
         d.plan.matters.iter().filter(|m| m.applies == onego_core::Truth::True).map(|m| m.name.as_str()).collect();
     println!("  一次办 {} 个事项：{}", applies.len(), applies.join("、"));
+    for a in &d.attachments {
+        println!("  附件 / attached: {} ← {}（{} 字节）", a.material, a.file_name, a.bytes);
+    }
     if d.errors.is_empty() {
         println!("  ✓ 表单完整，可以提交 / complete: ready to submit");
     } else {
@@ -137,6 +143,16 @@ pub(crate) async fn apply(app: &Onego, args: ApplyArgs, json: bool) -> Result<()
     }
     for (k, v) in fields {
         draft = app.set_field(draft.id.clone(), k, v).await?;
+    }
+    for f in &args.files {
+        let Some((material, path)) = f.split_once('=') else {
+            return Err(invalid("file", format!("`{f}`: expected matter_id/material_id=PATH")));
+        };
+        let content = std::fs::read(path).map_err(|e| invalid("file", format!("{path}: {e}")))?;
+        let name = std::path::Path::new(path)
+            .file_name()
+            .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
+        draft = app.attach_file(draft.id.clone(), material.to_owned(), name, content).await?;
     }
     print(json, &draft, print_draft);
     Ok(())

@@ -10,13 +10,15 @@ use onego_core::{
 };
 use onego_platform::{PlatformConfig, RunningPlatform};
 
-struct Transcript {
+use crate::relay::Relay;
+
+pub(crate) struct Transcript {
     steps: Vec<(String, bool, f64)>,
 }
 
 impl Transcript {
     /// Runs one step, prints its story and records ✔/✘ with its time.
-    async fn step<T, F>(&mut self, title: &str, work: F) -> Option<T>
+    pub(crate) async fn step<T, F>(&mut self, title: &str, work: F) -> Option<T>
     where
         F: Future<Output = Result<T, String>>,
     {
@@ -63,7 +65,7 @@ fn show_hits(hits: &[SearchHit], n: usize) {
     }
 }
 
-fn e2s(e: OnegoError) -> String {
+pub(crate) fn e2s(e: OnegoError) -> String {
     e.to_string()
 }
 
@@ -92,19 +94,27 @@ pub(crate) async fn run() -> ExitCode {
         return ExitCode::FAILURE;
     };
 
-    let platform = t
+    let started = t
         .step("启动沙箱平台 / start the sandbox platform", async {
-            let config = PlatformConfig { data_dir: Some(platform_dir.path().to_owned()), ..Default::default() };
+            // The phone reaches the platform through a relay the demo can switch off (airplane mode).
+            let (listener, relay_addr) = Relay::bind().await.map_err(|e| e.to_string())?;
+            let config = PlatformConfig {
+                data_dir: Some(platform_dir.path().to_owned()),
+                public_url: Some(format!("http://{relay_addr}")),
+                ..Default::default()
+            };
             let p = RunningPlatform::start(config).await.map_err(|e| e.to_string())?;
+            let relay = Relay::start(listener, p.addr()).map_err(|e| e.to_string())?;
             println!("   platform on {} (its own SQLite database, real HTTP)", p.url());
-            Ok(p)
+            println!("   the phone's network: {} → platform", relay.url());
+            Ok((p, relay))
         })
         .await;
-    let Some(platform) = platform else { return t.finish() };
+    let Some((platform, relay)) = started else { return t.finish() };
 
     let app = t
         .step("打开手机端核心 / open the phone's core", async {
-            let config = Config::new(phone_dir.path(), platform.url());
+            let config = Config::new(phone_dir.path(), relay.url());
             let app = Onego::open(config, Arc::new(MemorySecretStore::default())).map_err(e2s)?;
             println!("   database at {}", phone_dir.path().join("onego.db").display());
             Ok(app)
@@ -170,9 +180,11 @@ pub(crate) async fn run() -> ExitCode {
     })
     .await;
 
-    let shown_elsewhere = wallet_steps(&mut t, &app, &platform).await;
+    let shown_elsewhere = wallet_steps(&mut t, &app, &relay).await;
 
     plan_step(&mut t, &app).await;
+    crate::demo_apply::birth_steps(&mut t, &app, &platform, &relay).await;
+    crate::demo_apply::business_steps(&mut t, &platform, &relay).await;
     elder_steps(&mut t, &app).await;
     platform.shutdown().await;
     if let Some(text) = shown_elsewhere {
@@ -216,7 +228,7 @@ pub(crate) async fn run() -> ExitCode {
 }
 
 /// The wallet part of the demo; returns a presentation made on another (江苏-born) citizen's phone.
-async fn wallet_steps(t: &mut Transcript, app: &Onego, platform: &RunningPlatform) -> Option<String> {
+async fn wallet_steps(t: &mut Transcript, app: &Onego, relay: &Relay) -> Option<String> {
     let ok = t
         .step("领取电子证照 / fetch e-licences (bound to this phone's key)", async {
             let r = app.refresh_wallet().await.map_err(e2s)?;
@@ -294,7 +306,7 @@ async fn wallet_steps(t: &mut Transcript, app: &Onego, platform: &RunningPlatfor
     .await;
     let husband_dir = tempfile::tempdir().ok()?;
     t.step("王磊（南京出生）亮出江苏签发的身份证 / a 江苏-born citizen shows his ID card", async {
-        let config = Config::new(husband_dir.path(), platform.url());
+        let config = Config::new(husband_dir.path(), relay.url());
         let phone = Onego::open(config, Arc::new(MemorySecretStore::default())).map_err(e2s)?;
         phone.sign_in("13800000011".into(), "123456".into(), AccountKind::Citizen).await.map_err(e2s)?;
         phone.refresh_wallet().await.map_err(e2s)?;

@@ -5,6 +5,10 @@
 //! (`GET /v1/staff/queue`); `onego staff approve|reject|request-more APP_ID MATTER_ID [--note N] [--needs X]…`
 //! decides one (`POST /v1/staff/applications/{id}/matters/{matter_id}`).
 //!
+//! `onego staff reviews [--json]` lists bad reviews with open loops (`GET /v1/staff/reviews`); `onego staff
+//! review-step REVIEW_ID callback|verification|rectification|feedback --note N` completes the next step
+//! (`POST /v1/staff/reviews/{id}/steps`).
+//!
 //! The sandbox platform listens on plain HTTP on loopback, so this speaks a minimal HTTP/1.1 over a
 //! `TcpStream` (one request, `Connection: close`) rather than pulling an HTTP client into the shell; `https`
 //! URLs are refused. Exit codes: 0 done, 1 refused by the platform, 2 unusable input or platform unreachable.
@@ -15,7 +19,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use onego_protocol::api::{Decision, LicenceStatusChange, Problem, StaffDecision, StaffQueue, StaffStatusRequest};
+use onego_protocol::api::{
+    Decision, LicenceStatusChange, LoopStepKind, Problem, StaffDecision, StaffQueue, StaffReviewList,
+    StaffStatusRequest, StepDone,
+};
 use onego_protocol::ids::LicenceId;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -50,6 +57,26 @@ enum Action {
     Reject(DecideArgs),
     /// Asks the applicant for more (补正; a note is required).
     RequestMore(DecideArgs),
+    /// Lists bad reviews (差评) whose closed loop is open or whose appeal waits, overdue first.
+    Reviews {
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Completes the next step of a bad review's loop: callback (回访), verification (核实), rectification
+    /// (整改), feedback (反馈) — in that order.
+    ReviewStep {
+        /// The review (PJ…).
+        review_id: String,
+        /// callback|verification|rectification|feedback (or 回访|核实|整改|反馈).
+        step: String,
+        /// What was done, in plain words (required).
+        #[arg(long)]
+        note: String,
+        /// Print the review as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -150,6 +177,73 @@ fn decide(args: &StaffArgs, decision: Decision, d: &DecideArgs) -> ExitCode {
     }
 }
 
+fn reviews(args: &StaffArgs, json: bool) -> ExitCode {
+    match request(&args.platform, "GET", "/v1/staff/reviews", &args.key, None) {
+        Ok((200, body)) if json => {
+            println!("{body}");
+            ExitCode::SUCCESS
+        }
+        Ok((200, body)) => match serde_json::from_str::<StaffReviewList>(&body) {
+            Ok(list) => {
+                for i in &list.items {
+                    let r = &i.review;
+                    let next = i.next_step.map_or("—", LoopStepKind::label_zh);
+                    let due = r
+                        .closed_loop
+                        .as_ref()
+                        .and_then(|l| l.steps.iter().find(|s| Some(s.kind) == i.next_step))
+                        .map_or(String::new(), |s| format!("  截止 {}", s.deadline));
+                    let late = if i.overdue { " 已超期" } else { "" };
+                    let appeal = if r.appeal.is_some() { "  申诉待裁定" } else { "" };
+                    println!(
+                        "{}  {}  {}  {}  下一步 {next}{due}{late}{appeal}",
+                        r.id,
+                        r.subject_name,
+                        r.department_id,
+                        r.level.label_zh()
+                    );
+                }
+                println!("{} review(s)", list.items.len());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("onego staff: not a review list: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Ok((status, body)) => refused(status, &body),
+        Err(e) => {
+            eprintln!("onego staff: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn review_step(args: &StaffArgs, review_id: &str, step: &str, note: &str, json: bool) -> ExitCode {
+    let step = step.trim();
+    let Some(kind) = LoopStepKind::ALL[..4].iter().copied().find(|k| k.as_str() == step || k.label_zh() == step) else {
+        eprintln!("onego staff: the step is callback, verification, rectification or feedback");
+        return ExitCode::from(2);
+    };
+    let body = StepDone { step: kind, note: note.to_owned() };
+    let path = format!("/v1/staff/reviews/{}/steps", review_id.trim());
+    match post_json(&args.platform, &path, &args.key, &body) {
+        Ok((200, body)) if json => {
+            println!("{body}");
+            ExitCode::SUCCESS
+        }
+        Ok((200, _)) => {
+            println!("{review_id}: {} done", kind.label_zh());
+            ExitCode::SUCCESS
+        }
+        Ok((status, body)) => refused(status, &body),
+        Err(e) => {
+            eprintln!("onego staff: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 pub(crate) fn run(args: &StaffArgs) -> ExitCode {
     let (change, target, word) = match &args.action {
         Action::Revoke(t) => (LicenceStatusChange::Revoked, t, "revoked"),
@@ -159,6 +253,8 @@ pub(crate) fn run(args: &StaffArgs) -> ExitCode {
         Action::Approve(d) => return decide(args, Decision::Approve, d),
         Action::Reject(d) => return decide(args, Decision::Reject, d),
         Action::RequestMore(d) => return decide(args, Decision::RequestMore, d),
+        Action::Reviews { json } => return reviews(args, *json),
+        Action::ReviewStep { review_id, step, note, json } => return review_step(args, review_id, step, note, *json),
     };
     let licence_id = match LicenceId::parse(&target.licence_id) {
         Ok(id) => id,

@@ -49,6 +49,18 @@ impl Onego {
         self.run(move |i| async move { draft::set_field(&i, draft_id, key, value).await }).await
     }
 
+    /// Attaches a scan or photo (at most 2 MB) to a material `matter_id/material_id` that takes uploads; empty
+    /// `content` removes it. Saved sealed with the draft and sent with the submission. Offline.
+    pub async fn attach_file(
+        &self,
+        draft_id: String,
+        material: String,
+        file_name: String,
+        content: Vec<u8>,
+    ) -> Result<Draft, OnegoError> {
+        self.run(move |i| async move { draft::attach(&i, draft_id, material, file_name, content).await }).await
+    }
+
     /// One draft, recomputed. Offline.
     pub async fn draft(&self, id: String) -> Result<Draft, OnegoError> {
         self.run(move |i| async move { draft::get(&i, id).await }).await
@@ -126,9 +138,30 @@ impl Onego {
         .await
     }
 
-    /// Fetches the applications and the events since the last sync; licences issued land in the wallet.
+    /// Fetches the applications and the events since the last sync; licences issued land in the wallet. The
+    /// reviews come along (their loops move with the applications); failing that, the next sync catches up.
     pub async fn sync_applications(&self) -> Result<ProgressReport, OnegoError> {
-        self.run(|i| async move { progress::sync(&i).await }).await
+        self.run(|i| async move {
+            let report = progress::sync(&i).await?;
+            if let Err(e) = crate::reviews::sync(&i).await {
+                tracing::debug!(error = %e, "reviews not synced");
+            }
+            Ok(report)
+        })
+        .await
+    }
+
+    /// Answers a department's request for more (补正) on one matter: `fields` as asked, and the wallet's
+    /// licences presented again for materials the request names. Online; returns the application as it now
+    /// stands. A refusal carries the platform's reason (nothing asked, a field to correct).
+    pub async fn supplement(
+        &self,
+        application_id: String,
+        matter_id: String,
+        fields: std::collections::HashMap<String, String>,
+    ) -> Result<Application, OnegoError> {
+        self.run(move |i| async move { crate::supplement::supplement(&i, application_id, matter_id, fields).await })
+            .await?
     }
 
     /// Lets `delegate_phone` apply in the signed-in person's name for `scope` (bundle or matter ids) for

@@ -13,22 +13,32 @@ mod error;
 #[cfg(feature = "ffi")]
 pub mod ffi;
 pub mod i18n;
+mod network_api;
 pub mod notifications;
 mod plan_api;
+pub mod reviews;
+mod reviews_api;
 pub mod screens;
 mod screens_api;
 mod secrets;
 mod session;
 mod store;
+mod supplement;
 pub mod wallet;
 mod wallet_api;
 pub use apply::{
     Consent, ConsentLicence, CoreEvent, Delegations, DeliveryReport, Draft, DraftState, DraftSummary, Observer,
-    OutboxItem, OutboxState, ProgressReport, QueuedSubmission, TaskHandle,
+    OutboxItem, OutboxKind, OutboxState, ProgressReport, QueuedSubmission, TaskHandle,
+};
+pub use notifications::{Notification, NotificationKind};
+pub use onego_protocol::api::{
+    Appeal, AppealState, LoopState, LoopStep, LoopStepKind, MAX_COMMENT_CHARS, Review, ReviewLevel, ReviewLoop,
+    Satisfaction,
 };
 pub use onego_protocol::api::{
     Application, ApplicationStatus, Delegation, DelegationState, FieldError, MatterProgress, MatterStatus,
 };
+pub use reviews::{QueuedReview, ReviewDelivery, ReviewEntry};
 pub use wallet_api::PresentingSession;
 
 use std::path::PathBuf;

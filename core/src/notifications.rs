@@ -163,6 +163,42 @@ pub fn compute(
     out
 }
 
+/// The reminders for now from what the phone holds — cached applications, reviews and wallet licences — less
+/// those the citizen dismissed. Offline.
+pub(crate) fn current(
+    conn: &rusqlite::Connection,
+    sealer: &crate::store::seal::Sealer,
+    anchor: &onego_protocol::sdjwt::jws::Jwk,
+    now_ms: i64,
+) -> crate::error::CoreResult<Vec<Notification>> {
+    let applications = crate::apply::cached_applications(conn, sealer)?;
+    // A review the platform refused does not count: the invitation to review stays.
+    let reviews: Vec<Review> = crate::reviews::list(conn, sealer, now_ms)?
+        .into_iter()
+        .filter(|e| e.delivery != crate::reviews::ReviewDelivery::NeedsAttention)
+        .map(|e| e.review)
+        .collect();
+    let licences = crate::wallet::list(conn, anchor, now_ms)?;
+    let today = onego_protocol::time::cst_date(now_ms);
+    let mut dismissed = conn.prepare("SELECT 1 FROM dismissed_notification WHERE id = ?1")?;
+    let mut out = Vec::new();
+    for n in compute(&applications, &reviews, &licences, &today) {
+        if !dismissed.exists([&n.id])? {
+            out.push(n);
+        }
+    }
+    Ok(out)
+}
+
+/// Keeps a reminder dismissed (ids are stable, so it stays so).
+pub(crate) fn dismiss(conn: &rusqlite::Connection, id: &str, now_ms: i64) -> crate::error::CoreResult<()> {
+    conn.execute(
+        "INSERT INTO dismissed_notification (id, at_ms) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
+        rusqlite::params![id, now_ms],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use onego_protocol::api::{

@@ -1,7 +1,13 @@
 //! The screens' part of the `Onego` façade: live view models from the core's own data (cached catalog, wallet,
 //! profile), offline, and the user's settings kept in the `kv` table.
 
+use std::collections::HashMap;
+
+use onego_protocol::api::AnswerKind;
+use onego_protocol::plan::AnswerValue;
 use rusqlite::Connection;
+
+use crate::apply::{Draft, QueuedSubmission};
 
 use crate::error::{CoreError, CoreResult};
 use crate::i18n::{Locale, Msg};
@@ -53,6 +59,37 @@ fn bundle_links(conn: &Connection) -> CoreResult<Vec<BundleLink>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// Catalog names of what a 补正 request may name: field keys and `matter/material` ids of the service.
+fn need_labels(conn: &Connection, service_id: &str) -> CoreResult<HashMap<String, String>> {
+    let (_, matters) = crate::plan_api::service(conn, service_id)?;
+    let mut out = HashMap::new();
+    for m in &matters {
+        for f in &m.fields {
+            out.entry(f.key.clone()).or_insert_with(|| f.label.clone());
+        }
+        for mat in &m.materials {
+            out.insert(format!("{}/{}", m.id, mat.id), mat.name.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// A wizard answer as the shell sends it (the button's value or the field's text), typed by the question.
+fn answer_value(kind: &AnswerKind, text: &str) -> Result<AnswerValue, CoreError> {
+    let t = text.trim();
+    let bad = |detail: &str| CoreError::Validation { field: "value".into(), detail: detail.into() };
+    Ok(match kind {
+        AnswerKind::Bool => match t {
+            "true" | "是" => AnswerValue::Bool(true),
+            "false" | "否" => AnswerValue::Bool(false),
+            _ => return Err(bad("请选择“是”或“否”")),
+        },
+        AnswerKind::Number => AnswerValue::Number(t.parse().map_err(|_| bad("请输入数字"))?),
+        AnswerKind::Date => AnswerValue::Date(t.to_owned()),
+        AnswerKind::Choice | AnswerKind::Text => AnswerValue::Text(t.to_owned()),
+    })
+}
+
 /// The failure worded in the screen's language (the façade words it in the core's).
 fn reworded(e: OnegoError, core: Locale, screen: Locale) -> OnegoError {
     if core == screen {
@@ -102,6 +139,54 @@ impl Onego {
         .await
     }
 
+    /// Saves a wizard answer (`Intent::AnswerQuestion`) into the bundle's draft, starting or resuming it; the value
+    /// is the button's (`true`, `随母亲`) or the field's text, typed by the question.
+    pub async fn answer_question(
+        &self,
+        bundle_id: String,
+        question_id: String,
+        value: String,
+    ) -> Result<Draft, OnegoError> {
+        let draft = self.start_draft(bundle_id.clone(), None).await?;
+        let locale = self.inner.locale;
+        let kind = self
+            .run(move |i| async move {
+                i.store
+                    .run(move |c, _| {
+                        let (bundle, _) = crate::plan_api::service(c, &bundle_id)?;
+                        bundle.questions.into_iter().find(|q| q.id == question_id).map(|q| (q.id, q.kind)).ok_or_else(
+                            || CoreError::Validation {
+                                field: "question_id".into(), detail: "没有这个问题".into()
+                            },
+                        )
+                    })
+                    .await
+            })
+            .await?;
+        let answer = answer_value(&kind.1, &value).map_err(|e| e.public(locale))?;
+        self.answer(draft.id, kind.0, answer).await
+    }
+
+    /// `Intent::SubmitDraft`: saves the fields the citizen typed on the plan screen (the form's own keys; other
+    /// fields are ignored), then submits with the consent the screen showed.
+    pub async fn submit_from_screen(
+        &self,
+        draft_id: String,
+        fields: HashMap<String, String>,
+    ) -> Result<QueuedSubmission, OnegoError> {
+        let draft = self.draft(draft_id.clone()).await?;
+        let mut typed: Vec<(String, String)> = fields
+            .into_iter()
+            .filter(|(k, v)| !v.trim().is_empty() && draft.plan.fields.iter().any(|f| &f.key == k))
+            .filter(|(k, v)| draft.values.get(k) != Some(v))
+            .collect();
+        typed.sort();
+        for (key, value) in typed {
+            self.set_field(draft_id.clone(), key, value).await?;
+        }
+        self.submit(draft_id, true).await
+    }
+
     /// A screen's view model from the data on the phone (no network). A failure to read that data comes back as
     /// the screen's error state, worded for the user; only a missing parameter is an `Err`.
     ///
@@ -118,6 +203,7 @@ impl Onego {
             query: opts.query.clone().unwrap_or_default(),
             step: opts.step,
             purpose: opts.purpose,
+            rating: opts.rating.clone(),
             ..Input::default()
         };
         // Loading, error and empty need no data, so no parameter either.
@@ -201,8 +287,57 @@ impl Onego {
                 }
             }
             ScreenName::UsageLog => input.usage = self.usage_log().await?,
+            ScreenName::Plan if !input.id.trim().is_empty() => {
+                let draft = if input.id.starts_with("d-") {
+                    absent_ok(self.draft(input.id.clone()).await)?
+                } else {
+                    absent_ok(self.start_draft(input.id.clone(), None).await)?
+                };
+                if let Some(d) = draft.as_ref().filter(|d| d.state.editable()) {
+                    // A delegated draft's consent needs its platform plan: offline there is none to show.
+                    input.consent = self.consent(d.id.clone()).await.ok();
+                }
+                input.draft = draft;
+            }
+            ScreenName::Drafts => input.drafts = self.drafts().await?,
+            ScreenName::Applications if !input.id.trim().is_empty() => {
+                let app = absent_ok(self.application(input.id.clone()).await)?;
+                if let Some(app) = &app {
+                    let service = app.service_id.clone();
+                    input.labels = self
+                        .run(|i| async move { i.store.run(move |c, _| need_labels(c, &service)).await })
+                        .await
+                        .unwrap_or_default();
+                    input.licences = self.licences().await?;
+                }
+                input.application = app;
+            }
+            ScreenName::Applications => input.applications = self.applications().await?,
+            ScreenName::Delegations => {
+                input.delegations = absent_ok(self.delegations().await)?;
+                input.bundles = self.run(|i| async move { i.store.run(|c, _| bundle_links(c)).await }).await?;
+            }
+            ScreenName::Notifications => {
+                input.applications = self.applications().await?;
+                input.licences = self.licences().await?;
+                input.reviews = self.gathered_reviews().await?;
+                input.notifications = self.notifications().await?;
+            }
+            ScreenName::Assistant if !input.query.trim().is_empty() => {
+                input.answer = Some(self.ask(input.query.clone()).await?);
+            }
+            ScreenName::Reviews => {
+                input.applications = self.applications().await?;
+                input.reviews = self.gathered_reviews().await?;
+                input.rating.clone_from(&opts.rating);
+            }
             _ => {}
         }
         Ok(())
+    }
+
+    /// The citizen's reviews as last seen (queued ones included), for the reviews and notifications screens.
+    async fn gathered_reviews(&self) -> Result<Vec<onego_protocol::api::Review>, OnegoError> {
+        Ok(self.reviews().await?.into_iter().map(|e| e.review).collect())
     }
 }

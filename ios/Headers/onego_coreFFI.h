@@ -405,6 +405,11 @@ uint64_t uniffi_onego_core_fn_method_onego_application(uint64_t ptr, RustBuffer 
 uint64_t uniffi_onego_core_fn_method_onego_applications(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_ATTACH_FILE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_ATTACH_FILE
+uint64_t uniffi_onego_core_fn_method_onego_attach_file(uint64_t ptr, RustBuffer draft_id, RustBuffer material, RustBuffer file_name, RustBuffer content
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_CONSENT
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_CONSENT
 uint64_t uniffi_onego_core_fn_method_onego_consent(uint64_t ptr, RustBuffer draft_id
@@ -470,6 +475,11 @@ uint64_t uniffi_onego_core_fn_method_onego_start_draft(uint64_t ptr, RustBuffer 
 uint64_t uniffi_onego_core_fn_method_onego_submit(uint64_t ptr, RustBuffer draft_id, int8_t consent
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SUPPLEMENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SUPPLEMENT
+uint64_t uniffi_onego_core_fn_method_onego_supplement(uint64_t ptr, RustBuffer application_id, RustBuffer matter_id, RustBuffer fields
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SYNC_APPLICATIONS
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SYNC_APPLICATIONS
 uint64_t uniffi_onego_core_fn_method_onego_sync_applications(uint64_t ptr
@@ -490,9 +500,69 @@ uint64_t uniffi_onego_core_fn_method_onego_ask(uint64_t ptr, RustBuffer question
 RustBuffer uniffi_onego_core_fn_method_onego_open_report(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_NETWORK_CHANGED
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_NETWORK_CHANGED
+uint64_t uniffi_onego_core_fn_method_onego_network_changed(uint64_t ptr, int8_t online
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PLAN
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_PLAN
 uint64_t uniffi_onego_core_fn_method_onego_plan(uint64_t ptr, RustBuffer bundle_id, RustBuffer answers
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_APPEAL_REVIEW
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_APPEAL_REVIEW
+uint64_t uniffi_onego_core_fn_method_onego_appeal_review(uint64_t ptr, RustBuffer review_id, RustBuffer reason
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DISMISS_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_DISMISS_NOTIFICATION
+uint64_t uniffi_onego_core_fn_method_onego_dismiss_notification(uint64_t ptr, RustBuffer id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_FOLLOW_UP
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_FOLLOW_UP
+uint64_t uniffi_onego_core_fn_method_onego_follow_up(uint64_t ptr, RustBuffer review_id, RustBuffer level, RustBuffer comment
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_NOTIFICATIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_NOTIFICATIONS
+uint64_t uniffi_onego_core_fn_method_onego_notifications(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REVIEW
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REVIEW
+uint64_t uniffi_onego_core_fn_method_onego_review(uint64_t ptr, RustBuffer application_id, RustBuffer matter_id, RustBuffer level, RustBuffer tags, RustBuffer comment
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REVIEW_OPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REVIEW_OPTIONS
+RustBuffer uniffi_onego_core_fn_method_onego_review_options(uint64_t ptr, RustBuffer level, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REVIEWS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_REVIEWS
+uint64_t uniffi_onego_core_fn_method_onego_reviews(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SATISFACTION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SATISFACTION
+uint64_t uniffi_onego_core_fn_method_onego_satisfaction(uint64_t ptr, RustBuffer matter_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SYNC_REVIEWS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SYNC_REVIEWS
+uint64_t uniffi_onego_core_fn_method_onego_sync_reviews(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SYNC_SATISFACTION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SYNC_SATISFACTION
+uint64_t uniffi_onego_core_fn_method_onego_sync_satisfaction(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_ANSWER_QUESTION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_ANSWER_QUESTION
+uint64_t uniffi_onego_core_fn_method_onego_answer_question(uint64_t ptr, RustBuffer bundle_id, RustBuffer question_id, RustBuffer value
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SCREEN
@@ -508,6 +578,11 @@ uint64_t uniffi_onego_core_fn_method_onego_set_setting(uint64_t ptr, RustBuffer 
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SETTINGS
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SETTINGS
 uint64_t uniffi_onego_core_fn_method_onego_settings(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SUBMIT_FROM_SCREEN
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_SUBMIT_FROM_SCREEN
+uint64_t uniffi_onego_core_fn_method_onego_submit_from_screen(uint64_t ptr, RustBuffer draft_id, RustBuffer fields
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_FN_METHOD_ONEGO_BUILD_PRESENTATION
@@ -1030,6 +1105,12 @@ uint16_t uniffi_onego_core_checksum_method_onego_applications(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_ATTACH_FILE
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_ATTACH_FILE
+uint16_t uniffi_onego_core_checksum_method_onego_attach_file(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_CONSENT
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_CONSENT
 uint16_t uniffi_onego_core_checksum_method_onego_consent(void
@@ -1108,6 +1189,12 @@ uint16_t uniffi_onego_core_checksum_method_onego_submit(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SUPPLEMENT
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SUPPLEMENT
+uint16_t uniffi_onego_core_checksum_method_onego_supplement(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SYNC_APPLICATIONS
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SYNC_APPLICATIONS
 uint16_t uniffi_onego_core_checksum_method_onego_sync_applications(void
@@ -1132,9 +1219,81 @@ uint16_t uniffi_onego_core_checksum_method_onego_open_report(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_NETWORK_CHANGED
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_NETWORK_CHANGED
+uint16_t uniffi_onego_core_checksum_method_onego_network_changed(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PLAN
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_PLAN
 uint16_t uniffi_onego_core_checksum_method_onego_plan(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_APPEAL_REVIEW
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_APPEAL_REVIEW
+uint16_t uniffi_onego_core_checksum_method_onego_appeal_review(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DISMISS_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_DISMISS_NOTIFICATION
+uint16_t uniffi_onego_core_checksum_method_onego_dismiss_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_FOLLOW_UP
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_FOLLOW_UP
+uint16_t uniffi_onego_core_checksum_method_onego_follow_up(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_NOTIFICATIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_NOTIFICATIONS
+uint16_t uniffi_onego_core_checksum_method_onego_notifications(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REVIEW
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REVIEW
+uint16_t uniffi_onego_core_checksum_method_onego_review(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REVIEW_OPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REVIEW_OPTIONS
+uint16_t uniffi_onego_core_checksum_method_onego_review_options(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REVIEWS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_REVIEWS
+uint16_t uniffi_onego_core_checksum_method_onego_reviews(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SATISFACTION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SATISFACTION
+uint16_t uniffi_onego_core_checksum_method_onego_satisfaction(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SYNC_REVIEWS
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SYNC_REVIEWS
+uint16_t uniffi_onego_core_checksum_method_onego_sync_reviews(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SYNC_SATISFACTION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SYNC_SATISFACTION
+uint16_t uniffi_onego_core_checksum_method_onego_sync_satisfaction(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_ANSWER_QUESTION
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_ANSWER_QUESTION
+uint16_t uniffi_onego_core_checksum_method_onego_answer_question(void
     
 );
 #endif
@@ -1153,6 +1312,12 @@ uint16_t uniffi_onego_core_checksum_method_onego_set_setting(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SETTINGS
 #define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SETTINGS
 uint16_t uniffi_onego_core_checksum_method_onego_settings(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SUBMIT_FROM_SCREEN
+#define UNIFFI_FFIDEF_UNIFFI_ONEGO_CORE_CHECKSUM_METHOD_ONEGO_SUBMIT_FROM_SCREEN
+uint16_t uniffi_onego_core_checksum_method_onego_submit_from_screen(void
     
 );
 #endif

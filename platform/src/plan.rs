@@ -2,25 +2,15 @@
 //! its own catalog, the shared registries' profile and the licences the registries issued to the caller.
 
 use axum::extract::State;
-use onego_protocol::api::{AccountKind, Bundle, Matter};
+use onego_protocol::api::AccountKind;
 use onego_protocol::plan::{self, HeldLicence, Plan, PlanInput, PlanRequest};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde_json::{Map, Value};
 
 use crate::auth::Caller;
 use crate::delegation::{self, Principal};
 use crate::error::Json;
 use crate::{ApiError, AppState};
-
-fn catalog_body(conn: &Connection, id: &str, kind: &str) -> Result<Option<String>, ApiError> {
-    Ok(conn
-        .query_row(
-            "SELECT body FROM catalog_item WHERE id = ?1 AND kind = ?2 AND deleted = 0 AND body IS NOT NULL",
-            params![id, kind],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
 
 /// Valid licences the caller holds — as a guardian also their wards', as an enterprise account also their
 /// companies' — with their face claims, as the phone's wallet holds them.
@@ -64,18 +54,15 @@ pub(crate) fn compute_for(
     request: &PlanRequest,
     now_ms: i64,
 ) -> Result<Plan, ApiError> {
-    let Some(body) = catalog_body(conn, &request.bundle_id, "bundle")? else {
-        return Err(ApiError::not_found("no such bundle"));
+    // A single matter plans as a one-member bundle, as the phone and `POST /v1/applications` treat it (a
+    // delegate's draft of a matter is planned here).
+    let Some(crate::apply::submit::Service { bundle, matters }) =
+        crate::apply::submit::load_service(conn, &request.bundle_id)?
+    else {
+        return Err(ApiError::not_found("no such bundle or matter"));
     };
-    let bundle: Bundle = serde_json::from_str(&body)?;
     plan::validate_answers(&bundle, &request.answers)
         .map_err(|(field, detail)| ApiError::validation(&format!("answers.{field}"), detail))?;
-    let mut matters = Vec::new();
-    for m in &bundle.members {
-        if let Some(body) = catalog_body(conn, &m.matter_id, "matter")? {
-            matters.push(serde_json::from_str::<Matter>(&body)?);
-        }
-    }
     let profile = serde_json::to_value(crate::profile::load(conn, &principal.subject, principal.kind, now_ms)?)?;
     let held = held_licences(conn, &principal.subject, principal.kind)?;
     Ok(plan::plan(&PlanInput {
@@ -99,7 +86,7 @@ pub(crate) fn compute_for(
         (status = 401, description = "Not signed in, or the token expired", body = onego_protocol::api::Problem),
         (status = 403, description = "The delegation is not the caller's, is expired or revoked, or does not cover \
                                       the bundle", body = onego_protocol::api::Problem),
-        (status = 404, description = "No such bundle", body = onego_protocol::api::Problem),
+        (status = 404, description = "No such bundle or matter", body = onego_protocol::api::Problem),
         (status = 422, description = "An answer does not fit its question", body = onego_protocol::api::Problem),
     ))]
 pub(crate) async fn plan_bundle(

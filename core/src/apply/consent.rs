@@ -180,11 +180,17 @@ pub(crate) fn describe(conn: &Connection, sharing: &Sharing, matters: &[Matter])
             matters: a.matters.iter().map(|m| matter_name(matters, m)).collect(),
         });
     }
-    let shared_data = sharing
-        .shared
-        .iter()
-        .map(|(name, dept, _)| Ok(format!("{name}：由{}通过数据共享核验", department_name(conn, dept)?)))
-        .collect::<CoreResult<Vec<_>>>()?;
+    // One line per material, however many departments check it.
+    let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, dept, _) in &sharing.shared {
+        let dept = department_name(conn, dept)?;
+        match grouped.iter_mut().find(|(n, _)| n == name) {
+            Some((_, depts)) => push_unique(depts, &dept),
+            None => grouped.push((name.clone(), vec![dept])),
+        }
+    }
+    let shared_data: Vec<String> =
+        grouped.iter().map(|(name, depts)| format!("{name}：由{}通过数据共享核验", depts.join("、"))).collect();
     let commitments: Vec<String> = sharing.commitments.iter().map(|(_, n)| n.clone()).collect();
     let uploads: Vec<String> = sharing
         .uploads

@@ -3,12 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use onego_protocol::api::MAX_UPLOAD_BYTES;
 use onego_protocol::api::{FieldError, Matter};
-use onego_protocol::plan::{self, AnswerValue, Plan, PlanRequest, Truth};
+use onego_protocol::plan::{self, AnswerValue, MaterialPlan, Plan, PlanRequest, Truth};
 use onego_protocol::time::cst_date;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Draft, DraftState, DraftSummary};
+use super::{AttachedFile, Draft, DraftState, DraftSummary};
 use crate::Inner;
 use crate::error::{CoreError, CoreResult};
 use crate::plan_api;
@@ -25,7 +26,21 @@ pub(crate) struct Body {
     pub platform_errors: Vec<FieldError>,
     /// A delegated draft's plan as the platform last computed it.
     pub online_plan: Option<Plan>,
+    /// Scans and photos attached to materials (`matter_id/material_id`), sent with the submission.
+    #[serde(default)]
+    pub files: BTreeMap<String, File>,
 }
+
+/// A file attached to a material.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct File {
+    pub file_name: String,
+    pub content_base64: String,
+    pub bytes: i64,
+}
+
+/// Most files one draft may carry (each at most [`MAX_UPLOAD_BYTES`]).
+pub(crate) const MAX_FILES: usize = 20;
 
 /// A draft row, unsealed.
 #[derive(Debug, Clone)]
@@ -135,6 +150,7 @@ pub(crate) fn local_errors(
     plan: &Plan,
     matters: &[Matter],
     overrides: &BTreeMap<String, String>,
+    files: &BTreeMap<String, File>,
     today: &str,
 ) -> Vec<FieldError> {
     let mut errors: Vec<FieldError> = plan
@@ -144,7 +160,22 @@ pub(crate) fn local_errors(
         .map(|q| FieldError { field: format!("answers.{}", q.id), detail: format!("请回答：{}", q.text) })
         .collect();
     let values = submitted_values(plan, matters, overrides);
-    errors.extend(plan::validate_fields(&applicable(plan, matters), &values, today));
+    let applicable = applicable(plan, matters);
+    // Values an earlier matter's licence brings (the new company's credit code) are not asked for.
+    let as_applied = plan::with_later_sources(&applicable);
+    let as_applied: Vec<&Matter> = as_applied.iter().collect();
+    errors.extend(plan::validate_fields(&as_applied, &values, today));
+    // A required material only a scan can provide must be attached before submitting.
+    for m in &plan.materials {
+        let key = format!("{}/{}", m.matter_id, m.material_id);
+        if m.required
+            && m.satisfied_by == MaterialPlan::Upload
+            && applicable.iter().any(|a| a.id == m.matter_id)
+            && !files.contains_key(&key)
+        {
+            errors.push(FieldError { field: format!("materials.{key}"), detail: format!("请上传{}", m.name) });
+        }
+    }
     errors
 }
 
@@ -160,13 +191,23 @@ pub(crate) fn view(
     let row = load(conn, sealer, id)?;
     let plan = plan_of(conn, sealer, anchor, &row, now_ms)?;
     let (_, matters) = plan_api::service(conn, &row.service_id)?;
-    let mut errors = local_errors(&plan, &matters, &row.body.overrides, &cst_date(now_ms));
+    let mut errors = local_errors(&plan, &matters, &row.body.overrides, &row.body.files, &cst_date(now_ms));
     for e in &row.body.platform_errors {
         if !errors.iter().any(|x| x.field == e.field) {
             errors.push(e.clone());
         }
     }
     let values: HashMap<String, String> = effective_values(&plan, &row.body.overrides).into_iter().collect();
+    let attachments = row
+        .body
+        .files
+        .iter()
+        .map(|(material, f)| AttachedFile {
+            material: material.clone(),
+            file_name: f.file_name.clone(),
+            bytes: f.bytes,
+        })
+        .collect();
     Ok(Draft {
         id: row.id,
         service_id: row.service_id,
@@ -175,6 +216,7 @@ pub(crate) fn view(
         values,
         plan,
         errors,
+        attachments,
         state: row.state,
         application_id: row.application_id,
         delegation_id: row.delegation_id,
@@ -336,6 +378,55 @@ pub(crate) async fn set_field(i: &Inner, id: String, key: String, value: String)
             row.body.overrides.insert(key.clone(), value);
         }
         let field = format!("fields.{key}");
+        row.body.platform_errors.retain(|e| e.field != field);
+        Ok(())
+    })
+    .await
+}
+
+/// Attaches a scan or photo to a material that takes uploads (empty `content` removes it).
+pub(crate) async fn attach(
+    i: &Inner,
+    id: String,
+    material: String,
+    file_name: String,
+    content: Vec<u8>,
+) -> CoreResult<Draft> {
+    use base64::Engine as _;
+    edit(i, id, move |c, row| {
+        let (_, matters) = plan_api::service(c, &row.service_id)?;
+        let field = format!("materials.{material}");
+        let takes_uploads = material.split_once('/').is_some_and(|(m, mat)| {
+            matters.iter().any(|x| {
+                x.id == m
+                    && x.materials.iter().any(|d| {
+                        d.id == mat
+                            && d.sources.iter().any(|s| matches!(s, onego_protocol::api::MaterialSource::Upload))
+                    })
+            })
+        });
+        if !takes_uploads {
+            return Err(CoreError::Validation { field, detail: "此申请没有可上传的这份材料".into() });
+        }
+        if content.is_empty() {
+            row.body.files.remove(&material);
+        } else {
+            let name = file_name.trim();
+            if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+                return Err(CoreError::Validation { field, detail: "文件名应为 1 到 100 个字".into() });
+            }
+            if content.len() > MAX_UPLOAD_BYTES {
+                return Err(CoreError::Validation {
+                    field, detail: "文件不能超过 2 MB，请压缩后再上传".into()
+                });
+            }
+            if row.body.files.len() >= MAX_FILES && !row.body.files.contains_key(&material) {
+                return Err(CoreError::Validation { field, detail: format!("最多上传 {MAX_FILES} 份文件") });
+            }
+            let bytes = i64::try_from(content.len()).unwrap_or(i64::MAX);
+            let content_base64 = base64::engine::general_purpose::STANDARD.encode(&content);
+            row.body.files.insert(material.clone(), File { file_name: name.to_owned(), content_base64, bytes });
+        }
         row.body.platform_errors.retain(|e| e.field != field);
         Ok(())
     })

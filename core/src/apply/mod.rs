@@ -73,8 +73,11 @@ pub struct Draft {
     /// Effective field values: the citizen's own value where they set one, else the plan's pre-filled value.
     pub values: HashMap<String, String>,
     pub plan: Plan,
-    /// Every problem, local (unanswered questions, field checks) and from the platform, on the field concerned.
+    /// Every problem, local (unanswered questions, field checks, scans to attach) and from the platform, on the
+    /// field concerned.
     pub errors: Vec<FieldError>,
+    /// Files attached to materials.
+    pub attachments: Vec<AttachedFile>,
     pub state: DraftState,
     pub application_id: Option<String>,
     /// Applying in a principal's name (亲友代办).
@@ -84,6 +87,16 @@ pub struct Draft {
     pub updated_at: i64,
     /// A delegated draft is planned by the platform; offline its plan is the last one fetched.
     pub plan_stale: bool,
+}
+
+/// A scan or photo attached to a material of a draft.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct AttachedFile {
+    /// `matter_id/material_id`.
+    pub material: String,
+    pub file_name: String,
+    pub bytes: i64,
 }
 
 /// One line of the drafts list.
@@ -150,11 +163,24 @@ pub enum OutboxState {
     Rejected,
 }
 
+/// What an outbox row delivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxKind {
+    /// An application (`POST /v1/applications`).
+    Submission,
+    /// A review of a finished matter or bundle (`POST /v1/reviews`).
+    Review,
+}
+
 /// One write in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct OutboxItem {
     pub idempotency_key: String,
+    pub kind: OutboxKind,
+    /// The draft submitted; empty for a review.
     pub draft_id: String,
     pub service_name: String,
     pub state: OutboxState,

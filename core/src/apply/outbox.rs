@@ -1,15 +1,19 @@
 //! Submitting: the draft, its outbox row and a local placeholder of the application are written in one
 //! transaction (offline too); delivery sends each row under its idempotency key until the platform has it.
+//! Reviews ride the same outbox (`kind = 'review'`): one delivery loop, one backoff, one refusal rule.
 
 use std::sync::Arc;
 
 use onego_protocol::api::{
-    Application, ApplicationStatus, FieldError, MatterProgress, MatterStatus, Problem, Submission, Submitted,
+    Application, ApplicationStatus, FieldError, MaterialUpload, MatterProgress, MatterStatus, Problem, ReviewFiled,
+    Submission, Submitted,
 };
 use onego_protocol::time::cst_date;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{DeliveryReport, DraftState, OutboxItem, OutboxState, QueuedSubmission, consent, crash_point, draft};
+use super::{
+    DeliveryReport, DraftState, OutboxItem, OutboxKind, OutboxState, QueuedSubmission, consent, crash_point, draft,
+};
 use crate::Inner;
 use crate::error::{CoreError, CoreResult};
 use crate::plan_api;
@@ -52,7 +56,7 @@ pub(crate) async fn submit(i: &Inner, draft_id: String, consent_given: bool) -> 
             }
             let plan = draft::plan_of(&tx, s, &wallet.anchor, &row, now)?;
             let (_, matters) = plan_api::service(&tx, &row.service_id)?;
-            let errors = draft::local_errors(&plan, &matters, &row.body.overrides, &cst_date(now));
+            let errors = draft::local_errors(&plan, &matters, &row.body.overrides, &row.body.files, &cst_date(now));
             if let Some(first) = errors.first() {
                 // The draft shows every error; the call names the first.
                 let first = first.clone();
@@ -81,7 +85,16 @@ pub(crate) async fn submit(i: &Inner, draft_id: String, consent_given: bool) -> 
                 fields: draft::submitted_values(&plan, &matters, &row.body.overrides),
                 presentations,
                 commitments: sharing.commitments.iter().map(|(k, _)| k.clone()).collect(),
-                uploads: Vec::new(),
+                uploads: row
+                    .body
+                    .files
+                    .iter()
+                    .map(|(material, f)| MaterialUpload {
+                        material: material.clone(),
+                        file_name: f.file_name.clone(),
+                        content_base64: f.content_base64.clone(),
+                    })
+                    .collect(),
                 delegation_id: row.delegation_id.clone(),
             };
             let body = s.seal(&purpose(&key), &serde_json::to_vec(&submission)?)?;
@@ -133,17 +146,48 @@ pub(crate) async fn submit(i: &Inner, draft_id: String, consent_given: bool) -> 
     Ok(queued)
 }
 
+fn kind_str(kind: OutboxKind) -> &'static str {
+    match kind {
+        OutboxKind::Submission => "submission",
+        OutboxKind::Review => "review",
+    }
+}
+
+fn kind_of(s: &str) -> OutboxKind {
+    if s == "review" { OutboxKind::Review } else { OutboxKind::Submission }
+}
+
+/// Queues another kind of write (a review) under `key`, inside the caller's transaction: the body is sealed like
+/// a submission's, and the same delivery loop sends it. `label` names what it is about (never personal data).
+pub(crate) fn enqueue(
+    conn: &Connection,
+    sealer: &Sealer,
+    kind: OutboxKind,
+    key: &str,
+    label: &str,
+    body: &[u8],
+    now_ms: i64,
+) -> CoreResult<()> {
+    let blob = sealer.seal(&purpose(key), body)?;
+    conn.execute(
+        "INSERT INTO outbox (key, kind, draft_id, service_name, body, state, attempts, next_attempt_ms, queued_ms)
+         VALUES (?1, ?2, '', ?3, ?4, 'pending', 0, ?5, ?5)",
+        params![key, kind_str(kind), label, blob, now_ms],
+    )?;
+    Ok(())
+}
+
 /// The oldest pending item that is due.
-fn next_due(conn: &Connection, sealer: &Sealer, now_ms: i64) -> CoreResult<Option<(String, Vec<u8>)>> {
-    let row: Option<(String, Vec<u8>)> = conn
+fn next_due(conn: &Connection, sealer: &Sealer, now_ms: i64) -> CoreResult<Option<(String, OutboxKind, Vec<u8>)>> {
+    let row: Option<(String, String, Vec<u8>)> = conn
         .query_row(
-            "SELECT key, body FROM outbox WHERE state = 'pending' AND next_attempt_ms <= ?1
+            "SELECT key, kind, body FROM outbox WHERE state = 'pending' AND next_attempt_ms <= ?1
              ORDER BY queued_ms, key LIMIT 1",
             [now_ms],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    row.map(|(key, blob)| Ok((key.clone(), sealer.open(&purpose(&key), &blob)?))).transpose()
+    row.map(|(key, kind, blob)| Ok((key.clone(), kind_of(&kind), sealer.open(&purpose(&key), &blob)?))).transpose()
 }
 
 /// When the next pending item is due.
@@ -155,10 +199,32 @@ pub(crate) fn pending_count(conn: &Connection) -> CoreResult<i32> {
     Ok(conn.query_row("SELECT count(*) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?)
 }
 
+/// What the platform accepted, by kind.
+enum Accepted {
+    Submission(Box<Submitted>),
+    Review(Box<ReviewFiled>),
+}
+
 enum Outcome {
-    Accepted(Box<Submitted>),
+    Accepted(Accepted),
     Refused(Vec<FieldError>, String),
     Transient(String),
+}
+
+/// Sends one item under its idempotency key to the endpoint of its kind.
+async fn send(i: &Inner, kind: OutboxKind, key: &str, body: &[u8]) -> CoreResult<Accepted> {
+    async fn post<T: serde::de::DeserializeOwned>(i: &Inner, path: &str, key: &str, body: &[u8]) -> CoreResult<T> {
+        i.session
+            .authed(|token| {
+                let (body, key) = (body.to_vec(), key.to_owned());
+                async move { i.api.post_idempotent::<T>(path, &token, body, &key).await }
+            })
+            .await
+    }
+    Ok(match kind {
+        OutboxKind::Submission => Accepted::Submission(Box::new(post(i, "v1/applications", key, body).await?)),
+        OutboxKind::Review => Accepted::Review(Box::new(post(i, "v1/reviews", key, body).await?)),
+    })
 }
 
 fn refusal(status: u16, problem: Option<&Problem>) -> Vec<FieldError> {
@@ -182,17 +248,11 @@ pub(crate) async fn deliver(i: &Inner) -> CoreResult<DeliveryReport> {
     let mut report = DeliveryReport::default();
     loop {
         let now = i.clock.now_ms();
-        let Some((key, body)) = i.store.run(move |c, s| next_due(c, s, now)).await? else { break };
+        let Some((key, kind, body)) = i.store.run(move |c, s| next_due(c, s, now)).await? else { break };
         crash_point("deliver:before_send");
-        let sent = i
-            .session
-            .authed(|token| {
-                let (body, key) = (body.clone(), key.clone());
-                async move { i.api.post_idempotent::<Submitted>("v1/applications", &token, body, &key).await }
-            })
-            .await;
+        let sent = send(i, kind, &key, &body).await;
         let outcome = match sent {
-            Ok(s) => Outcome::Accepted(Box::new(s)),
+            Ok(a) => Outcome::Accepted(a),
             Err(CoreError::Http { status, problem })
                 if (400..500).contains(&status) && status != 408 && status != 429 =>
             {
@@ -209,29 +269,46 @@ pub(crate) async fn deliver(i: &Inner) -> CoreResult<DeliveryReport> {
         crash_point("deliver:after_response");
         let now = i.clock.now_ms();
         match outcome {
-            Outcome::Accepted(submitted) => {
-                let replayed = submitted.replayed;
+            Outcome::Accepted(accepted) => {
                 let k = key.clone();
-                i.store.run(move |c, s| mark_delivered(c, s, &k, &submitted.application)).await?;
+                let replayed = match accepted {
+                    Accepted::Submission(submitted) => {
+                        let replayed = submitted.replayed;
+                        i.store.run(move |c, s| mark_delivered(c, s, &k, &submitted.application)).await?;
+                        replayed
+                    }
+                    Accepted::Review(filed) => {
+                        let replayed = filed.replayed;
+                        i.store.run(move |c, s| crate::reviews::mark_filed(c, s, &k, &filed.review)).await?;
+                        replayed
+                    }
+                };
                 crash_point("deliver:after_mark");
                 if replayed {
                     report.replayed += 1;
                 } else {
                     report.delivered += 1;
                 }
-                tracing::info!(replayed, "submission delivered");
+                tracing::info!(kind = kind_str(kind), replayed, "outbox item delivered");
             }
             Outcome::Refused(errors, why) => {
                 let k = key.clone();
-                i.store.run(move |c, s| mark_rejected(c, s, &k, errors, &why, now)).await?;
+                match kind {
+                    OutboxKind::Submission => {
+                        i.store.run(move |c, s| mark_rejected(c, s, &k, errors, &why, now)).await?;
+                    }
+                    OutboxKind::Review => {
+                        i.store.run(move |c, s| crate::reviews::mark_refused(c, s, &k, &errors, &why)).await?;
+                    }
+                }
                 report.rejected += 1;
-                tracing::info!("submission refused by the platform");
+                tracing::info!(kind = kind_str(kind), "outbox item refused by the platform");
             }
             Outcome::Transient(why) => {
                 let k = key.clone();
                 i.store.run(move |c, _| mark_retry(c, &k, &why, now)).await?;
                 report.retry_later += 1;
-                tracing::info!("submission will be retried");
+                tracing::info!(kind = kind_str(kind), "outbox item will be retried");
                 // The platform is unreachable or failing: later items would fare no better now.
                 break;
             }
@@ -294,7 +371,7 @@ fn mark_retry(conn: &Connection, key: &str, why: &str, now_ms: i64) -> CoreResul
 
 pub(crate) fn list(conn: &Connection) -> CoreResult<Vec<OutboxItem>> {
     let mut stmt = conn.prepare(
-        "SELECT key, draft_id, service_name, state, attempts, next_attempt_ms, queued_ms, last_error
+        "SELECT key, draft_id, service_name, state, attempts, next_attempt_ms, queued_ms, last_error, kind
          FROM outbox ORDER BY queued_ms, key",
     )?;
     let rows = stmt
@@ -308,13 +385,15 @@ pub(crate) fn list(conn: &Connection) -> CoreResult<Vec<OutboxItem>> {
                 r.get::<_, i64>(5)?,
                 r.get::<_, i64>(6)?,
                 r.get::<_, Option<String>>(7)?,
+                r.get::<_, String>(8)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows
         .into_iter()
-        .map(|(key, draft_id, service_name, state, attempts, next, queued, last_error)| OutboxItem {
+        .map(|(key, draft_id, service_name, state, attempts, next, queued, last_error, kind)| OutboxItem {
             idempotency_key: key,
+            kind: kind_of(&kind),
             draft_id,
             service_name,
             state: match state.as_str() {

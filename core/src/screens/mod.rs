@@ -9,11 +9,14 @@
 //! Screens are built from data the core already holds (cached catalog, wallet, profile); the builders are pure
 //! functions of [`Input`], so tests build them from fixtures and the façade (`screens_api.rs`) from the database.
 
+mod applications;
+mod assistant;
 pub mod audit;
 mod catalog;
 mod home;
 pub(crate) mod page;
-mod pending;
+mod plan;
+mod reviews;
 pub(crate) mod text;
 pub mod theme;
 mod wallet;
@@ -25,11 +28,14 @@ mod live_tests;
 #[cfg(test)]
 mod tests;
 
-use onego_protocol::api::Profile;
+use onego_protocol::api::{Application, Profile, Review, ReviewLevel};
 
+use crate::apply::{Consent, Delegations, Draft, DraftSummary};
+use crate::assistant::AssistantAnswer;
 use crate::catalog::Guide;
 use crate::catalog::search::SearchHit;
 use crate::i18n::Locale;
+use crate::notifications::Notification;
 use crate::wallet::present::{Presentation, Purpose, QrMatrix};
 use crate::wallet::usage::UsageEntry;
 use crate::wallet::verifier::Verdict;
@@ -48,15 +54,16 @@ pub enum ScreenName {
     Profile,
     /// Search results over the cached catalog.
     Search,
-    /// Answers of the help assistant (issue 6; a plain placeholder until then).
+    /// The help assistant: a question, its answer, the one next action, and 12345 when it does not know.
     Assistant,
     /// A matter's or a bundle's guide (办事指南).
     Guide,
     /// A bundle's guided questions (情形引导).
     BundleWizard,
-    /// The plan and consent of a bundle (issue 4; placeholder).
+    /// The plan of a bundle (the one form, what is spared) and the consent that submits it.
     Plan,
     Drafts,
+    /// The applications (办事进度), or one application's detail when the id is an application's.
     Applications,
     /// The licence list (证照夹).
     Wallet,
@@ -350,6 +357,64 @@ pub enum Intent {
     /// Sign in with fields `phone` and `code`.
     SignIn,
     SignOut,
+    /// A draft's plan and form (the plan screen with the draft's id).
+    ResumeDraft {
+        id: String,
+    },
+    /// Saves one field of a draft's form; `None`: the text of the field named `key`.
+    SaveField {
+        draft_id: String,
+        key: String,
+        value: Option<String>,
+    },
+    /// Agrees to the consent on the screen and submits the draft: the shell passes the screen's typed fields to
+    /// `Onego::submit_from_screen`, which saves them into the draft first.
+    SubmitDraft {
+        draft_id: String,
+    },
+    /// Fetches the applications' progress from the platform.
+    SyncApplications,
+    /// Asks the assistant; `None`: the text of field `question`.
+    AskAssistant {
+        question: Option<String>,
+    },
+    /// Lets the person with the phone number in field `phone` act for me for `scope` (bundle or matter ids) for
+    /// `days` days (`None`: the number in field `days`).
+    GrantDelegation {
+        scope: Vec<String>,
+        days: Option<i32>,
+    },
+    RevokeDelegation {
+        id: String,
+    },
+    /// The rating form with what is chosen so far (the reviews screen with `rating`).
+    RateMatter {
+        rating: Rating,
+    },
+    /// Sends the rating (or the follow-up review when `review_id` is set); the comment is the text of field
+    /// `comment`.
+    SubmitReview {
+        rating: Rating,
+    },
+    /// Appeals my own review as filed by mistake (误评申诉), with the reason the screen words.
+    AppealReview {
+        review_id: String,
+        reason: String,
+    },
+}
+
+/// A rating being chosen: the matter (or bundle, without `matter_id`) and, once picked, the level and its tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct Rating {
+    pub application_id: String,
+    pub matter_id: Option<String>,
+    /// The matter's or bundle's name, as the screen shows it.
+    pub subject_name: String,
+    /// Set for the one follow-up review (追评) of this review.
+    pub review_id: Option<String>,
+    pub level: Option<ReviewLevel>,
+    pub tags: Vec<String>,
 }
 
 /// One thing on a screen, in reading order.
@@ -440,6 +505,9 @@ pub struct ScreenOptions {
     /// Verifier mode: the text the camera scanned.
     #[cfg_attr(feature = "ffi", uniffi(default = None))]
     pub scanned: Option<String>,
+    /// Reviews screen: the rating being chosen (from a `RateMatter` intent).
+    #[cfg_attr(feature = "ffi", uniffi(default = None))]
+    pub rating: Option<Rating>,
 }
 
 /// A catalog bundle as the home screen offers it.
@@ -465,11 +533,24 @@ pub(crate) struct Input {
     pub presentation: Option<Presentation>,
     pub verdict: Option<Verdict>,
     pub usage: Vec<UsageEntry>,
+    pub draft: Option<Draft>,
+    pub consent: Option<Consent>,
+    pub drafts: Vec<DraftSummary>,
+    pub applications: Vec<Application>,
+    /// The application whose detail is shown.
+    pub application: Option<Application>,
+    pub delegations: Option<Delegations>,
+    pub notifications: Vec<Notification>,
+    /// Catalog names of field keys and `matter/material` ids, for what a 补正 request needs.
+    pub labels: std::collections::HashMap<String, String>,
+    pub answer: Option<AssistantAnswer>,
+    pub reviews: Vec<Review>,
     // Parameters, kept in the empty state.
     pub id: String,
     pub query: String,
     pub step: i32,
     pub purpose: Option<Purpose>,
+    pub rating: Option<Rating>,
 }
 
 impl Input {
@@ -481,6 +562,7 @@ impl Input {
             query: self.query.clone(),
             step: self.step,
             purpose: self.purpose,
+            rating: self.rating.clone(),
             ..Self::default()
         }
     }
@@ -498,14 +580,17 @@ impl Input {
             ScreenName::Present => self.presentation.is_none(),
             ScreenName::Verifier => self.verdict.is_none(),
             ScreenName::UsageLog => self.usage.is_empty(),
-            // Waiting for their issues: nothing there yet.
-            ScreenName::Assistant
-            | ScreenName::Plan
-            | ScreenName::Drafts
-            | ScreenName::Applications
-            | ScreenName::Reviews
-            | ScreenName::Delegations
-            | ScreenName::Notifications => true,
+            ScreenName::Assistant => self.answer.is_none(),
+            ScreenName::Plan => self.draft.is_none(),
+            ScreenName::Drafts => self.drafts.is_empty(),
+            ScreenName::Applications => self.applications.is_empty() && self.application.is_none(),
+            ScreenName::Reviews => {
+                self.rating.is_none() && self.reviews.is_empty() && reviews::to_rate(self).is_empty()
+            }
+            ScreenName::Delegations => {
+                self.delegations.as_ref().is_none_or(|d| d.granted.is_empty() && d.received.is_empty())
+            }
+            ScreenName::Notifications => self.notifications.is_empty(),
         }
     }
 }
@@ -546,13 +631,13 @@ pub(crate) fn build(
         ScreenName::Present => wallet::present(&mut p, input),
         ScreenName::Verifier => wallet::verifier(&mut p, input),
         ScreenName::UsageLog => wallet::usage(&mut p, input),
-        ScreenName::Assistant
-        | ScreenName::Plan
-        | ScreenName::Drafts
-        | ScreenName::Applications
-        | ScreenName::Reviews
-        | ScreenName::Delegations
-        | ScreenName::Notifications => pending::nothing_yet(&mut p, input),
+        ScreenName::Assistant => assistant::assistant(&mut p, input),
+        ScreenName::Notifications => assistant::notifications(&mut p, input),
+        ScreenName::Plan => plan::plan(&mut p, input),
+        ScreenName::Drafts => plan::drafts(&mut p, input),
+        ScreenName::Applications => applications::applications(&mut p, input),
+        ScreenName::Delegations => applications::delegations(&mut p, input),
+        ScreenName::Reviews => reviews::reviews(&mut p, input),
     }
     p.finish(state)
 }

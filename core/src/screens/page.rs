@@ -173,10 +173,6 @@ impl<'a> Page<'a> {
         p
     }
 
-    pub(crate) fn name(&self) -> ScreenName {
-        self.name
-    }
-
     pub(crate) fn elder(&self) -> bool {
         self.ctx.elder
     }

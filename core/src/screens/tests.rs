@@ -272,3 +272,180 @@ fn snapshot_verifier_result() {
     let input = Input { verdict: Some(fixtures::verdict(false, Some("revoked"))), ..Input::default() };
     insta::assert_json_snapshot!("verifier_revoked_elder_en", snapshot(ScreenName::Verifier, true, Locale::En, &input));
 }
+
+fn full_screen(name: ScreenName, case: usize, elder: bool, locale: Locale) -> Screen {
+    let input = &fixtures::full(name)[case];
+    let s = build(name, &ctx(elder, locale), ScreenState::Full, input, None);
+    assert_eq!(audit(&s), [], "{name:?} case {case}");
+    s
+}
+
+fn said(s: &Screen) -> String {
+    s.elements.iter().map(|e| format!("{}\n{}", e.text, e.speakable)).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn elder_tiles_for_progress_and_family_lead_to_real_screens() {
+    let input = &fixtures::full(ScreenName::Home)[0];
+    let home = build(ScreenName::Home, &ctx(true, Locale::ZhCn), ScreenState::Full, input, None);
+    let tile = |id: &str| home.elements.iter().find(|e| e.id == id).and_then(|e| e.intent.clone());
+    assert_eq!(tile("tile_progress"), Some(Intent::Open { screen: ScreenName::Applications }));
+    // The shells route AskFamily to the delegations screen.
+    assert_eq!(tile("tile_family"), Some(Intent::AskFamily));
+    let apps = full_screen(ScreenName::Applications, 0, true, Locale::ZhCn);
+    assert!(apps.elements.iter().any(|e| matches!(e.intent, Some(Intent::OpenApplication { .. }))));
+    let family = full_screen(ScreenName::Delegations, 0, true, Locale::ZhCn);
+    assert!(family.elements.iter().any(|e| matches!(e.intent, Some(Intent::GrantDelegation { .. })) && e.primary));
+    assert!(family.elements.iter().any(|e| matches!(e.intent, Some(Intent::RevokeDelegation { .. }))));
+}
+
+#[test]
+fn the_plan_shows_provenance_what_is_spared_and_one_consent_action() {
+    let s = full_screen(ScreenName::Plan, 2, false, Locale::ZhCn);
+    let text = said(&s);
+    // Provenance in plain words; the marriage certificate spares a material and its claims go to one department.
+    assert!(text.contains("来自您的实名登记信息") && text.contains("来自您的回答"), "{text}");
+    assert!(text.contains("前一件事办好后自动填写"), "{text}");
+    assert!(text.contains("父母结婚证：免交，用电子结婚证"), "{text}");
+    assert!(text.contains("少填") && text.contains("免交"), "{text}");
+    assert!(text.contains("电子结婚证中的") && text.contains("，给杭州市公安局西湖分局"), "{text}");
+    let primary: Vec<&Element> = s.elements.iter().filter(|e| e.primary).collect();
+    assert_eq!(primary.len(), 1);
+    assert_eq!(primary[0].text, "同意并提交");
+    assert!(matches!(&primary[0].intent, Some(Intent::SubmitDraft { draft_id }) if draft_id.starts_with("d-")));
+    // Identity and bank numbers only by their ends.
+    for secret in ["330106199203151222", "330106199007081319", "6222330000000007919"] {
+        assert!(!text.contains(secret) && !s.read_out.contains(secret), "{secret} shown");
+    }
+    // The fields left to fill are inputs named after their keys; SaveField reads them back.
+    let empty = full_screen(ScreenName::Plan, 0, false, Locale::ZhCn);
+    let field = empty.elements.iter().find(|e| e.id == "child.name").expect("child.name field");
+    assert_eq!(field.role, Role::TextField);
+    assert!(matches!(&field.intent, Some(Intent::SaveField { key, value: None, .. }) if key == "child.name"));
+}
+
+#[test]
+fn elder_plan_asks_one_field_at_a_time_then_the_consent() {
+    let fields = |s: &Screen| s.elements.iter().filter(|e| e.role == Role::TextField).count();
+    let first = full_screen(ScreenName::Plan, 0, true, Locale::ZhCn);
+    assert_eq!(fields(&first), 1, "{:#?}", first.elements);
+    assert!(!first.elements.iter().any(|e| matches!(e.intent, Some(Intent::SubmitDraft { .. }))));
+    let later = full_screen(ScreenName::Plan, 1, true, Locale::ZhCn);
+    assert_eq!(fields(&later), 1);
+    assert_ne!(
+        first.elements.iter().find(|e| e.role == Role::TextField).map(|e| &e.id),
+        later.elements.iter().find(|e| e.role == Role::TextField).map(|e| &e.id),
+        "the next field once one is saved"
+    );
+    let done = full_screen(ScreenName::Plan, 2, true, Locale::ZhCn);
+    assert_eq!(fields(&done), 0);
+    assert!(done.elements.iter().any(|e| e.primary && matches!(e.intent, Some(Intent::SubmitDraft { .. }))));
+}
+
+#[test]
+fn application_detail_says_status_overdue_and_needs_in_words() {
+    for locale in LOCALES {
+        let s = full_screen(ScreenName::Applications, 1, false, locale);
+        let overdue = s.elements.iter().find(|e| e.id == "m_zj-gaj-hukou-birth_overdue").expect("overdue banner");
+        let cue = overdue.cue.as_ref().expect("cue");
+        assert_eq!(cue.icon, Icon::Clock);
+        assert_eq!(cue.word, if locale == Locale::En { "Overdue" } else { "已超期" });
+        assert!(overdue.speakable.contains(&cue.word));
+        let needs = s.elements.iter().find(|e| e.id == "m_zj-wjw-vaccination-cert_needs").expect("needs");
+        assert!(needs.text.contains("接种单位"), "{}", needs.text);
+        // The issued licence: fetch it into the wallet (not held yet).
+        assert!(s.elements.iter().any(|e| e.intent == Some(Intent::RefreshWallet)));
+        assert!(s.elements.iter().all(|e| !e.text.contains("王磊")), "the delegate's name is masked");
+    }
+}
+
+#[test]
+fn reviews_offer_levels_then_tags_and_show_the_loop() {
+    let levels = full_screen(ScreenName::Reviews, 1, true, Locale::ZhCn);
+    let choices: Vec<&str> = levels
+        .elements
+        .iter()
+        .filter(|e| matches!(e.intent, Some(Intent::RateMatter { .. })))
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(choices, ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]);
+    let tags = full_screen(ScreenName::Reviews, 2, false, Locale::ZhCn);
+    let toggles: Vec<&Element> = tags.elements.iter().filter(|e| e.role == Role::Toggle).collect();
+    assert_eq!(toggles.len(), onego_protocol::api::ReviewLevel::Dissatisfied.tags().len());
+    assert_eq!(toggles.iter().filter(|e| e.checked == Some(true)).count(), 1);
+    assert!(tags.elements.iter().any(|e| e.primary && matches!(e.intent, Some(Intent::SubmitReview { .. }))));
+    let list = full_screen(ScreenName::Reviews, 0, false, Locale::ZhCn);
+    let late = list.elements.iter().find(|e| e.id == "review_rv-01_verification").expect("step");
+    assert_eq!(late.cue.as_ref().map(|c| c.word.as_str()), Some("已超期"));
+    assert!(late.text.contains("2025-02-28"));
+    assert!(list.elements.iter().any(|e| e.id == "followup_rv-02"));
+    assert!(list.elements.iter().any(|e| matches!(e.intent, Some(Intent::AppealReview { .. }))));
+}
+
+#[test]
+fn notifications_put_urgent_first_and_assistant_falls_back_to_people() {
+    let s = full_screen(ScreenName::Notifications, 0, true, Locale::ZhCn);
+    let cues: Vec<&str> = s
+        .elements
+        .iter()
+        .filter(|e| e.id.starts_with("n_") && e.role == Role::ListItem)
+        .filter_map(|e| e.cue.as_ref().map(|c| c.word.as_str()))
+        .collect();
+    let first_plain = cues.iter().position(|w| *w == "消息").unwrap_or(cues.len());
+    assert!(first_plain > 0 && cues[first_plain..].iter().all(|w| *w == "消息"), "{cues:?}");
+    let fallback = full_screen(ScreenName::Assistant, 2, false, Locale::ZhCn);
+    assert!(fallback.elements.iter().any(|e| e.role == Role::HelpCall));
+    assert!(fallback.elements.iter().any(|e| e.intent == Some(Intent::AskFamily)));
+    let answered = full_screen(ScreenName::Assistant, 1, true, Locale::ZhCn);
+    let primary: Vec<&Element> = answered.elements.iter().filter(|e| e.primary).collect();
+    assert_eq!(primary.len(), 1);
+    assert_eq!(primary[0].intent, Some(Intent::StartBundle { id: "bundle-birth".into() }));
+}
+
+#[test]
+fn the_new_screens_own_wording_is_english_in_english() {
+    // Screens whose content is only the screens' wording: no Chinese in English (the assistant's examples send
+    // the Chinese question, but say it in English).
+    let rating = Rating {
+        application_id: "BJ1".into(),
+        subject_name: "Birth certificate".into(),
+        level: Some(onego_protocol::api::ReviewLevel::Fair),
+        ..Rating::default()
+    };
+    let cases = [
+        (ScreenName::Assistant, Input::default()),
+        (ScreenName::Delegations, Input::default()),
+        (ScreenName::Reviews, Input { rating: Some(rating), ..Input::default() }),
+    ];
+    for elder in [true, false] {
+        for (name, input) in &cases {
+            let s = build(*name, &ctx(elder, Locale::En), ScreenState::Full, input, None);
+            assert_eq!(audit(&s), []);
+            for e in s.elements.iter().filter(|e| !e.id.starts_with("tag_")) {
+                assert!(!e.text.chars().any(is_cjk) && !e.speakable.chars().any(is_cjk), "{name:?}: {}", e.text);
+            }
+        }
+    }
+}
+
+#[test]
+fn snapshot_new_screens() {
+    let cases = [
+        (ScreenName::Plan, 1, "plan_birth"),
+        (ScreenName::Drafts, 0, "drafts"),
+        (ScreenName::Applications, 1, "application_birth"),
+        (ScreenName::Delegations, 0, "delegations"),
+        (ScreenName::Notifications, 0, "notifications"),
+        (ScreenName::Assistant, 1, "assistant_answer"),
+        (ScreenName::Reviews, 0, "reviews_loop"),
+    ];
+    for (name, case, key) in cases {
+        insta::assert_json_snapshot!(format!("{key}_elder_zh"), full_screen(name, case, true, Locale::ZhCn));
+        insta::assert_json_snapshot!(format!("{key}_standard_en"), full_screen(name, case, false, Locale::En));
+    }
+    // The whole plan with its consent, standard Chinese.
+    insta::assert_json_snapshot!(
+        "plan_birth_consent_standard_zh",
+        full_screen(ScreenName::Plan, 2, false, Locale::ZhCn)
+    );
+}

@@ -187,18 +187,205 @@ texts! {
     SkipQuestion: "这题不适用，跳过", "Does not apply, skip";
     ShowPlan: "查看办理方案", "See the plan";
 
-    // Waiting for later issues: nothing is there yet.
-    AssistantNone: "智能问答还没有开通。您可以直接搜索想办的事，或拨打 12345 咨询。",
-        "Questions and answers are not available yet. You can search for what you need, or call 12345.";
-    PlanNone: "手机上还不能生成办理方案。可以先看办事指南，或到办事大厅办理。",
-        "The plan cannot be made on the phone yet. Read the service guide, or go to a service hall.";
-    DraftsNone: "这里还没有草稿。", "There are no drafts here.";
+    // Plan and consent.
+    PlanNone: "还没有办理方案。先选一件要办的事，回答几个问题。",
+        "There is no plan yet. Choose what you need and answer a few questions.";
+    PlanStale: "这份方案是上次联网时做的，联网后会自动更新。", "This plan was made when you were last online; it updates when you are online.";
+    CueQueued: "正在发送", "Sending";
+    CueSubmitted: "已提交", "Submitted";
+    CueFix: "要改一下", "Needs a fix";
+    DraftQueuedSay: "已经提交，正在发给各部门；没有网络时，联网后会自动发送。",
+        "Submitted and on its way to the departments; without a network it is sent when you are online.";
+    DraftDeliveredSay: "各部门已经收到您的申请。", "The departments have received your application.";
+    DraftNeedsAttentionSay: "部门退回了这份申请，请按提示改好后再提交。",
+        "A department sent this back. Please fix what is marked and submit again.";
+    SeeProgress: "看办事进度", "See my applications";
+    QuestionsOpen: "还有 {0} 个问题没有回答，回答后才知道要办哪些事。",
+        "{0} questions are still unanswered; answer them to see what needs doing.";
+    AnswerThem: "接着回答问题", "Answer the questions";
+    PlanSpared: "已为您少填 {0} 项、免交 {1} 份材料", "{0} fields pre-filled, {1} documents spared";
+    PlanSparedElder: "好消息：{0} 项不用您填，{1} 份材料不用您交。",
+        "Good news: {0} items are filled in for you and {1} documents are not needed.";
+    MattersApply: "这次一起办的事（{0} 件）", "Done together this time ({0})";
+    MatterMaybe: "可能要办：{0}（看您的回答）", "May apply: {0} (depends on your answers)";
+    MatterNotNeeded: "不用办：{0}", "Not needed: {0}";
+    Prefilled: "已帮您填好（{0} 项）", "Filled in for you ({0})";
+    PrefilledElder: "有 {0} 项已经帮您填好了，来自您的电子证照和登记信息。",
+        "{0} items are already filled in from your e-licences and registered details.";
+    PrefilledSpeak: "{0}已填好：{1}，{2}。", "{0} is filled in: {1}, {2}.";
+    FromLicence: "来自电子{0}", "from your e-licence: {0}";
+    FromLicences: "来自您的电子证照", "from your e-licences";
+    FromProfile: "来自您的实名登记信息", "from your registered details";
+    FromAnswer: "来自您的回答", "from your answer";
+    FromEarlierMatter: "前一件事办好后自动填写", "filled in when an earlier step is done";
+    FromYou: "由您填写", "filled in by you";
+    FilledLater: "{0}：前一件事办好后自动填写", "{0}: filled in when an earlier step is done";
+    ToFill: "还要您填（{0} 项）", "Still to fill in ({0})";
+    FieldProgress: "还要您填的第 {0} 项，共 {1} 项", "Item {0} of {1} to fill in";
+    FieldSpeak: "输入框：{0}。", "Text box: {0}.";
+    Optional: "{0}（选填）", "{0} (optional)";
+    SaveNext: "保存，下一项", "Save and go on";
+    SaveField: "保存", "Save";
+    MaterialLicence: "免交，用电子{0}", "not needed, your e-licence {0} is used";
+    MaterialShared: "免交，部门共享调取", "not needed, the department fetches it";
+    MaterialCommitment: "签承诺书代替", "replaced by your signed commitment";
+    MaterialUpload: "需要拍照上传", "upload a photo";
+    ConsentHeading: "同意后提交", "Agree and submit";
+    ConsentIntro: "点「同意并提交」后，下面这些信息会发给办理部门，只用于这次办事：",
+        "When you tap Agree and submit, only the following goes to the departments, for this application only:";
+    ConsentIntroElder: "提交后，各部门只会看到办这件事需要的信息：",
+        "After you submit, the departments see only what this needs:";
+    ConsentLicence: "电子{0}中的{1}，给{2}", "From your {0}: {1}, to {2}";
+    ConsentShared: "部门共享调取：{0}", "Fetched by the departments: {0}";
+    ConsentCommitments: "您承诺：{0}", "You commit to: {0}";
+    ConsentUploads: "还需要上传：{0}", "Still to upload: {0}";
+    ConsentUnavailable: "现在算不出会发送哪些信息，请联网后再看。在这之前不会提交任何信息。",
+        "What would be shared cannot be worked out right now; please look again when online. Nothing is sent until then.";
+    ProblemsLeft: "还有 {0} 处要改，改好后才能提交。", "{0} things still need fixing before you can submit.";
+    AgreeAndSubmit: "同意并提交", "Agree and submit";
+    AgreeAndSubmitSpeak: "同意把上面列出的信息发给办理部门，并提交申请。",
+        "Agree to send the information listed above to the departments, and submit the application.";
+
+    // Drafts.
+    DraftsNone: "这里还没有草稿。开始办一件事后，填到一半也会自动保存在这里。",
+        "There are no drafts yet. Anything you start is saved here, even half done.";
+    DraftsIntro: "没填完的申请都自动保存在这里，点一下接着填。", "Unfinished applications are saved here; tap one to carry on.";
+    DraftEditing: "没填完", "Not finished";
+    DraftSpeak: "{0}，{1}，{2}保存。", "{0}, {1}, saved {2}.";
+
+    // Applications.
     ApplicationsNone: "您还没有在手机上办理过事项。", "You have not applied for anything on this phone.";
-    ReviewsNone: "还没有可以评价的办件。", "There is nothing to review yet.";
-    DelegationsNone: "手机上还不能请家人代办。可以请家人在身边帮您操作，或拨打 12345 求助。",
-        "Asking family to act for you is not available on the phone yet. A family member can help you in person, or call 12345.";
+    ApplicationsCount: "一共 {0} 件", "{0} applications";
+    CueInProgress: "办理中", "In progress";
+    CueMoreNeeded: "要您补充", "Needs you";
+    CueFinished: "已办结", "Finished";
+    CueOverdue: "已超期", "Overdue";
+    MattersDone: "办好 {0} 件，共 {1} 件", "{0} of {1} done";
+    ApplicationSpeak: "{0}，{1}，{2}。点一下看详情。", "{0}, {1}, {2}. Tap to see details.";
+    ApplicationNote: "编号 {0} · {1} 提交 · {2}", "No. {0} - submitted {1} - {2}";
+    QueuedNote: "{0} 提交，联网后发送", "Submitted {0}, sent when online";
+    SyncProgress: "更新进度", "Update progress";
+    InProgressSay: "各部门正在办理，有结果会通知您。", "The departments are working on it; you will be told of each result.";
+    MoreNeededSay: "部门需要您补充一些信息，请看下面的说明。", "A department needs something more from you; see below.";
+    FinishedSay: "这件事都办完了。", "Everything in this application is done.";
+    OverdueSay: "有事项超过了承诺的办结日期。可以拨打 12345 督办。",
+        "Something is past its promised date. You can call 12345 to chase it.";
+    ApplicationNumber: "办件编号：{0}", "Application number: {0}";
+    SubmittedAt: "提交时间：{0}", "Submitted: {0}";
+    SubmittedByDelegate: "由{0}代您提交", "Submitted for you by {0}";
+    MatterStatus: "状态：{0}", "Status: {0}";
+    MatterStatusSpeak: "{0}，状态：{1}。", "{0}, status: {1}.";
+    DueDate: "承诺 {0} 前办结", "Promised by {0}";
+    OverdueMatter: "已超过承诺的办结日期 {0}。可以拨打 12345 督办。",
+        "Past the promised date of {0}. You can call 12345 to chase it.";
+    NeedsList: "需要补充：{0}", "Needed: {0}";
+    SupplementHow: "请按部门的说明补充，不清楚的可以拨打 12345 咨询。",
+        "Please provide what the department asks for; call 12345 if anything is unclear.";
+    RejectedWhy: "原因：{0}", "Reason: {0}";
+    HistoryLine: "{0} 状态：{1}", "{0} status: {1}";
+    HistoryLineNote: "{0} 状态：{1}，说明：{2}", "{0} status: {1}, note: {2}";
+    ShowIssued: "查看{0}", "Show {0}";
+    FetchIssued: "领取{0}", "Get {0}";
+    AllApplications: "全部办件", "All applications";
+
+    // Delegations.
+    DelegationsNone: "您还没有请家人代办，也没有人请您代办。", "You have not asked anyone to act for you, and nobody has asked you.";
+    GrantedHeading: "我请谁代办", "People acting for me";
+    ReceivedHeading: "谁请我代办", "People I act for";
+    CueActive: "有效", "Active";
+    CueExpiredDelegation: "已到期", "Ended";
+    CueRevokedDelegation: "已取消", "Cancelled";
+    GrantedLine: "{0} 可以替您办：{1}，到 {2}", "{0} may act for you on: {1}, until {2}";
+    ReceivedLine: "{0} 请您代办：{1}，到 {2}", "{0} asked you to act on: {1}, until {2}";
+    DelegationSpeak: "{0}。状态：{1}。", "{0}. Status: {1}.";
+    RevokeDelegation: "取消{0}的代办", "Cancel {0}'s permission";
+    GrantHeading: "请家人代办", "Ask family to act for me";
+    GrantIntro: "填上家人的手机号，选择可以替您办的事；到期自动失效，也可以随时取消。",
+        "Enter your family member's mobile number and choose what they may do for you; it ends by itself and can be cancelled at any time.";
+    GrantIntroElder: "填上家人的手机号，家人就能在他的手机上替您办事。随时可以取消。",
+        "Enter your family member's mobile number and they can do things for you on their phone. You can cancel at any time.";
+    DelegatePhone: "家人的手机号", "Family member's mobile number";
+    DelegatePhoneSpeak: "输入框：家人的手机号，11 位数字。", "Text box: your family member's 11-digit mobile number.";
+    DelegationDays: "有效天数", "Number of days";
+    DelegationDaysSpeak: "输入框：授权有效多少天，最多 366 天。", "Text box: how many days the permission lasts, at most 366.";
+    GrantFor: "授权办理：{0}", "Allow for: {0}";
+    GrantScopeElder: "家人可以替您办：{0}。{1} 天后自动失效。", "They may do for you: {0}. It ends by itself after {1} days.";
+    GrantElder: "请家人帮我办", "Ask my family to do it for me";
+    GrantNeedsCatalog: "办事目录还没有下载，联网更新后才能选择代办的事。",
+        "The service list is not on this phone yet; update it online to choose what may be done for you.";
+
+    // Notifications.
     NotificationsNone: "没有新消息。", "No new messages.";
-    BackToGuide: "看办事指南", "Read the service guide";
+    NotificationsCount: "{0} 条消息，{1} 条要您处理", "{0} messages, {1} need you";
+    CueActNow: "要您处理", "Needs you";
+    CueForYou: "消息", "Message";
+    NotificationSpeak: "消息（{0}）：{1}。", "Message ({0}): {1}.";
+    NotificationSpeakBody: "消息（{0}）：{1}。{2}", "Message ({0}): {1}. {2}";
+    NoteResultReady: "「{0}」已办结", "\"{0}\" is done";
+    NoteMoreNeeded: "「{0}」需要您补充", "\"{0}\" needs something more from you";
+    NoteReviewInvited: "请评价「{0}」", "Please rate \"{0}\"";
+    NoteLoopOverdue: "「{0}」差评的处理已超期", "The handling of your review of \"{0}\" is overdue";
+    NoteFeedback: "「{0}」的整改结果已反馈", "The department answered your review of \"{0}\"";
+    NoteExpiring: "{0}快到期了", "Your {0} expires soon";
+    ActionApplication: "查看办件", "See the application";
+    ActionSupplement: "去补充", "Provide it";
+    ActionReview: "去评价", "Rate it";
+    ActionLoop: "查看评价进展", "See the review's progress";
+    ActionFollowUp: "去追评", "Add a follow-up review";
+    ActionLicence: "查看证照", "Open the licence";
+    ActionGuide: "查看办事指南", "Read the service guide";
+    ActionOpen: "打开", "Open";
+
+    // Assistant.
+    AskHint: "请说出或输入您的问题", "Say or type your question";
+    AskHintSpeak: "提问框。说出或输入您的问题，例如：生孩子要带什么材料。",
+        "Question box. Say or type your question, for example: what documents do I need for a new baby.";
+    Ask: "提问", "Ask";
+    AskAgain: "再问一个", "Ask another";
+    AskExamples: "您可以这样问", "You could ask";
+    AskExample1: "生孩子要带什么材料", "New baby: which documents do I need?";
+    AskExample2: "我的申请办到哪一步了", "How far has my application got?";
+    AskExample3: "退休要去哪里办", "Retirement: where do I go?";
+    AnswerHeading: "回答", "Answer";
+    CueNotSure: "答不上来", "No answer";
+    AskFallback: "这个问题我还答不上来。可以打 12345 问人工客服，或请家人帮忙。",
+        "I cannot answer this yet. Call 12345 to talk to a person, or ask your family.";
+    AskStillUnsure: "还有疑问，可以打 12345 问人工客服。", "Still unsure? Call 12345 to talk to a person.";
+
+    // Reviews.
+    ReviewsNone: "还没有可以评价的办件。事情办完后，可以在这里评价。",
+        "There is nothing to rate yet. When something is done, you can rate it here.";
+    ToRate: "等您评价（{0} 件）", "Waiting for your rating ({0})";
+    RateThis: "评价：{0}", "Rate: {0}";
+    MyReviews: "我的评价", "My reviews";
+    ReviewSpeak: "{0}，您的评价：{1}。", "{0}, your rating: {1}.";
+    LoopOpen: "部门正在处理您的差评，每一步都有期限：", "The department is handling your review; each step has a deadline:";
+    LoopAwaitingFollowUp: "部门已反馈整改结果，您可以追评一次。", "The department has reported back; you may add one follow-up review.";
+    LoopClosed: "这条差评已处理完。", "This review has been handled.";
+    LoopWithdrawn: "这条评价已撤回。", "This review was withdrawn.";
+    LoopStepLine: "{0}：{1} 前，{2}", "{0}: by {1}, {2}";
+    CueDone: "已完成", "Done";
+    CuePending: "进行中", "In progress";
+    LoopOverdueHelp: "部门没有按期完成，可以拨打 12345 督办。", "The department is late; you can call 12345 to chase it.";
+    FollowUp: "追评", "Add a follow-up review";
+    FollowUpGiven: "您的追评：{0}", "Your follow-up: {0}";
+    Appeal: "评错了，申请撤回", "I rated this by mistake";
+    AppealReason: "评价时选错了，申请撤回这条评价。", "I chose the wrong rating and ask to withdraw this review.";
+    AppealPending: "撤回申请处理中", "Withdrawal request being handled";
+    AppealUpheld: "撤回申请已同意", "Withdrawal accepted";
+    AppealDismissed: "撤回申请未通过", "Withdrawal not accepted";
+    RateQuestion: "您对这次办事满意吗？", "How satisfied are you with this service?";
+    FollowUpQuestion: "部门整改后，您现在满意吗？", "Now that the department has acted, how satisfied are you?";
+    LevelChosen: "您选了：{0}", "You chose: {0}";
+    ChooseAgain: "重新选", "Choose again";
+    TagsHeading: "哪些地方（可多选）", "What stood out (choose any)";
+    TagOnSpeak: "{0}，已选，点一下取消。", "{0}, selected. Tap to unselect.";
+    TagOffSpeak: "{0}，未选，点一下选择。", "{0}, not selected. Tap to select.";
+    CommentHint: "还想说点什么（选填）", "Anything else to say (optional)";
+    CommentSpeak: "输入框：还想说点什么，可以不填。", "Text box: anything else to say, optional.";
+    BadReviewLoop: "不满意的评价会转给部门：先回访您，再核实、整改，并把结果告诉您。",
+        "An unsatisfied rating goes to the department: they call you back, check, fix it, and tell you what was done.";
+    SendReview: "提交评价", "Send my rating";
 
     // Wallet.
     StateValid: "有效", "Valid";

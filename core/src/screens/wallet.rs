@@ -53,7 +53,7 @@ fn purpose_name(ctx: &Ctx, p: Purpose) -> String {
 }
 
 /// `YYYY-MM-DD HH:MM`, China Standard Time.
-fn time_text(ms: i64) -> String {
+pub(crate) fn time_text(ms: i64) -> String {
     let secs = ms.div_euclid(1000) + 8 * 3600;
     let t = secs.rem_euclid(86_400);
     format!("{} {:02}:{:02}", date_from_unix_days(secs.div_euclid(86_400)), t / 3600, t % 3600 / 60)

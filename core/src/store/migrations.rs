@@ -97,6 +97,26 @@ const STEPS: &[&str] = &[
          body BLOB NOT NULL,
          submitted_ms INTEGER NOT NULL
      );",
+    // 4: reviews (好差评). A review's tags and comment are personal and sealed with the rest of it; ids, its
+    // delivery state and time stay in clear. Outbox rows now say what they deliver. The satisfaction figures
+    // are public and kept in clear; dismissed reminders are kept by their stable id.
+    "ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'submission' CHECK (kind IN ('submission', 'review'));
+     CREATE TABLE review (
+         -- The platform's id, or `queued-<key>` until the platform has it.
+         id TEXT PRIMARY KEY,
+         -- Reviews filed from this phone: the outbox key they were sent under.
+         idempotency_key TEXT UNIQUE,
+         application_id TEXT NOT NULL,
+         -- '' for a review of the whole bundle.
+         matter_id TEXT NOT NULL,
+         state TEXT NOT NULL CHECK (state IN ('queued', 'filed', 'needs_attention')),
+         -- Sealed: the review and, when refused, the platform's reason.
+         body BLOB NOT NULL,
+         at_ms INTEGER NOT NULL
+     );
+     CREATE INDEX review_by_subject ON review (application_id, matter_id);
+     CREATE TABLE satisfaction (matter_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+     CREATE TABLE dismissed_notification (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);",
 ];
 
 /// Brings the schema up to date.

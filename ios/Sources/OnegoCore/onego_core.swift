@@ -1126,6 +1126,12 @@ public protocol OnegoProtocol: AnyObject, Sendable {
     func applications() async throws  -> [Application]
     
     /**
+     * Attaches a scan or photo (at most 2 MB) to a material `matter_id/material_id` that takes uploads; empty
+     * `content` removes it. Saved sealed with the draft and sent with the submission. Offline.
+     */
+    func attachFile(draftId: String, material: String, fileName: String, content: Data) async throws  -> Draft
+    
+    /**
      * What submitting this draft would share: which claims of which licences go to which departments, what the
      * departments fetch from shared data, what is promised and what is still to upload. Offline.
      */
@@ -1196,7 +1202,15 @@ public protocol OnegoProtocol: AnyObject, Sendable {
     func submit(draftId: String, consent: Bool) async throws  -> QueuedSubmission
     
     /**
-     * Fetches the applications and the events since the last sync; licences issued land in the wallet.
+     * Answers a department's request for more (补正) on one matter: `fields` as asked, and the wallet's
+     * licences presented again for materials the request names. Online; returns the application as it now
+     * stands. A refusal carries the platform's reason (nothing asked, a field to correct).
+     */
+    func supplement(applicationId: String, matterId: String, fields: [String: String]) async throws  -> Application
+    
+    /**
+     * Fetches the applications and the events since the last sync; licences issued land in the wallet. The
+     * reviews come along (their loops move with the applications); failing that, the next sync catches up.
      */
     func syncApplications() async throws  -> ProgressReport
     
@@ -1219,11 +1233,79 @@ public protocol OnegoProtocol: AnyObject, Sendable {
     func openReport()  -> OpenReport
     
     /**
+     * The device's connection came back (or went away). Back online, everything waiting in the outbox becomes
+     * due at once — a backoff chosen while offline says nothing about a network that just returned — and is
+     * delivered now; the report says what happened. Offline, nothing is sent and an empty report comes back.
+     */
+    func networkChanged(online: Bool) async throws  -> DeliveryReport
+    
+    /**
      * Plans a bundle (一件事), or a single matter, offline: which matters apply and why, each field pre-filled
      * with its provenance or left to fill, how each material is provided, and what is spared (少填/免交). The
      * platform's `POST /v1/plan` computes the same plan from the same inputs.
      */
     func plan(bundleId: String, answers: [String: AnswerValue]) async throws  -> Plan
+    
+    /**
+     * Withdraws a review filed by mistake (误评申诉): upheld at once, left out of the figures. Online.
+     */
+    func appealReview(reviewId: String, reason: String) async throws  -> Review
+    
+    /**
+     * Dismisses a reminder for good (its id is stable).
+     */
+    func dismissNotification(id: String) async throws 
+    
+    /**
+     * The one follow-up review (追评) after the department's feedback. Online; a refusal carries the
+     * platform's reason (not yet fed back, already followed up, window passed).
+     */
+    func followUp(reviewId: String, level: ReviewLevel, comment: String) async throws  -> Review
+    
+    /**
+     * Reminders from the cached applications, reviews and wallet for today (China time), urgent first, less
+     * those dismissed. Offline.
+     */
+    func notifications() async throws  -> [Notification]
+    
+    /**
+     * Rates a finished matter (`matter_id`) or the whole finished bundle (`None`): checked against the cached
+     * application (finished, tags of the level, comment length, one review each), then queued in the outbox and
+     * delivered like a submission, offline too. A final refusal shows on the review (`NeedsAttention`).
+     */
+    func review(applicationId: String, matterId: String?, level: ReviewLevel, tags: [String], comment: String) async throws  -> QueuedReview
+    
+    /**
+     * The tags a citizen may pick at `level`.
+     */
+    func reviewOptions(level: ReviewLevel)  -> [String]
+    
+    /**
+     * The citizen's reviews as last seen, newest first, with their loops (steps, deadlines, overdue flags for
+     * today) and delivery state; queued ones as `queued-<key>` placeholders. Offline.
+     */
+    func reviews() async throws  -> [ReviewEntry]
+    
+    /**
+     * A matter's (or bundle's) satisfaction figures as last synced; `None` without reviews. Offline.
+     */
+    func satisfaction(matterId: String) async throws  -> Satisfaction?
+    
+    /**
+     * Fetches the citizen's reviews (`GET /v1/reviews`) and returns them as [`Onego::reviews`] does.
+     */
+    func syncReviews() async throws  -> [ReviewEntry]
+    
+    /**
+     * Caches every matter's satisfaction figures (`GET /v1/satisfaction`, public).
+     */
+    func syncSatisfaction() async throws  -> [Satisfaction]
+    
+    /**
+     * Saves a wizard answer (`Intent::AnswerQuestion`) into the bundle's draft, starting or resuming it; the value
+     * is the button's (`true`, `随母亲`) or the field's text, typed by the question.
+     */
+    func answerQuestion(bundleId: String, questionId: String, value: String) async throws  -> Draft
     
     /**
      * A screen's view model from the data on the phone (no network). A failure to read that data comes back as
@@ -1242,6 +1324,12 @@ public protocol OnegoProtocol: AnyObject, Sendable {
      * The user's settings (elder mode, text scale, language, voice read-out). Offline.
      */
     func settings() async throws  -> Settings
+    
+    /**
+     * `Intent::SubmitDraft`: saves the fields the citizen typed on the plan screen (the form's own keys; other
+     * fields are ignored), then submits with the consent the screen showed.
+     */
+    func submitFromScreen(draftId: String, fields: [String: String]) async throws  -> QueuedSubmission
     
     func buildPresentation(request: PresentRequest, log: Bool) async throws  -> Presentation
     
@@ -1647,6 +1735,26 @@ open func applications()async throws  -> [Application]  {
 }
     
     /**
+     * Attaches a scan or photo (at most 2 MB) to a material `matter_id/material_id` that takes uploads; empty
+     * `content` removes it. Saved sealed with the draft and sent with the submission. Offline.
+     */
+open func attachFile(draftId: String, material: String, fileName: String, content: Data)async throws  -> Draft  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_attach_file(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(draftId),FfiConverterString.lower(material),FfiConverterString.lower(fileName),FfiConverterData.lower(content)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDraft_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
      * What submitting this draft would share: which claims of which licences go to which departments, what the
      * departments fetch from shared data, what is promised and what is still to upload. Offline.
      */
@@ -1899,7 +2007,29 @@ open func submit(draftId: String, consent: Bool)async throws  -> QueuedSubmissio
 }
     
     /**
-     * Fetches the applications and the events since the last sync; licences issued land in the wallet.
+     * Answers a department's request for more (补正) on one matter: `fields` as asked, and the wallet's
+     * licences presented again for materials the request names. Online; returns the application as it now
+     * stands. A refusal carries the platform's reason (nothing asked, a field to correct).
+     */
+open func supplement(applicationId: String, matterId: String, fields: [String: String])async throws  -> Application  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_supplement(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(applicationId),FfiConverterString.lower(matterId),FfiConverterDictionaryStringString.lower(fields)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeApplication_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Fetches the applications and the events since the last sync; licences issued land in the wallet. The
+     * reviews come along (their loops move with the applications); failing that, the next sync catches up.
      */
 open func syncApplications()async throws  -> ProgressReport  {
     return
@@ -1965,6 +2095,27 @@ open func openReport() -> OpenReport  {
 }
     
     /**
+     * The device's connection came back (or went away). Back online, everything waiting in the outbox becomes
+     * due at once — a backoff chosen while offline says nothing about a network that just returned — and is
+     * delivered now; the report says what happened. Offline, nothing is sent and an empty report comes back.
+     */
+open func networkChanged(online: Bool)async throws  -> DeliveryReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_network_changed(
+                        self.uniffiCloneHandle(),FfiConverterBool.lower(online)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDeliveryReport_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
      * Plans a bundle (一件事), or a single matter, offline: which matters apply and why, each field pre-filled
      * with its provenance or left to fill, how each material is provided, and what is spared (少填/免交). The
      * platform's `POST /v1/plan` computes the same plan from the same inputs.
@@ -1981,6 +2132,215 @@ open func plan(bundleId: String, answers: [String: AnswerValue])async throws  ->
             completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
             freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypePlan_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Withdraws a review filed by mistake (误评申诉): upheld at once, left out of the figures. Online.
+     */
+open func appealReview(reviewId: String, reason: String)async throws  -> Review  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_appeal_review(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reviewId),FfiConverterString.lower(reason)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeReview_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Dismisses a reminder for good (its id is stable).
+     */
+open func dismissNotification(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_dismiss_notification(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_void,
+            completeFunc: ffi_onego_core_rust_future_complete_void,
+            freeFunc: ffi_onego_core_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * The one follow-up review (追评) after the department's feedback. Online; a refusal carries the
+     * platform's reason (not yet fed back, already followed up, window passed).
+     */
+open func followUp(reviewId: String, level: ReviewLevel, comment: String)async throws  -> Review  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_follow_up(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reviewId),FfiConverterTypeReviewLevel_lower(level),FfiConverterString.lower(comment)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeReview_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Reminders from the cached applications, reviews and wallet for today (China time), urgent first, less
+     * those dismissed. Offline.
+     */
+open func notifications()async throws  -> [Notification]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_notifications(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeNotification.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Rates a finished matter (`matter_id`) or the whole finished bundle (`None`): checked against the cached
+     * application (finished, tags of the level, comment length, one review each), then queued in the outbox and
+     * delivered like a submission, offline too. A final refusal shows on the review (`NeedsAttention`).
+     */
+open func review(applicationId: String, matterId: String?, level: ReviewLevel, tags: [String], comment: String)async throws  -> QueuedReview  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_review(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(applicationId),FfiConverterOptionString.lower(matterId),FfiConverterTypeReviewLevel_lower(level),FfiConverterSequenceString.lower(tags),FfiConverterString.lower(comment)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeQueuedReview_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * The tags a citizen may pick at `level`.
+     */
+open func reviewOptions(level: ReviewLevel) -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_onego_core_fn_method_onego_review_options(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReviewLevel_lower(level),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The citizen's reviews as last seen, newest first, with their loops (steps, deadlines, overdue flags for
+     * today) and delivery state; queued ones as `queued-<key>` placeholders. Offline.
+     */
+open func reviews()async throws  -> [ReviewEntry]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_reviews(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeReviewEntry.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * A matter's (or bundle's) satisfaction figures as last synced; `None` without reviews. Offline.
+     */
+open func satisfaction(matterId: String)async throws  -> Satisfaction?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_satisfaction(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(matterId)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeSatisfaction.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Fetches the citizen's reviews (`GET /v1/reviews`) and returns them as [`Onego::reviews`] does.
+     */
+open func syncReviews()async throws  -> [ReviewEntry]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_sync_reviews(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeReviewEntry.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Caches every matter's satisfaction figures (`GET /v1/satisfaction`, public).
+     */
+open func syncSatisfaction()async throws  -> [Satisfaction]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_sync_satisfaction(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSatisfaction.lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * Saves a wizard answer (`Intent::AnswerQuestion`) into the bundle's draft, starting or resuming it; the value
+     * is the button's (`true`, `随母亲`) or the field's text, typed by the question.
+     */
+open func answerQuestion(bundleId: String, questionId: String, value: String)async throws  -> Draft  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_answer_question(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(bundleId),FfiConverterString.lower(questionId),FfiConverterString.lower(value)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDraft_lift,
             errorHandler: FfiConverterTypeOnegoError_lift
         )
 }
@@ -2041,6 +2401,26 @@ open func settings()async throws  -> Settings  {
             completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
             freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSettings_lift,
+            errorHandler: FfiConverterTypeOnegoError_lift
+        )
+}
+    
+    /**
+     * `Intent::SubmitDraft`: saves the fields the citizen typed on the plan screen (the form's own keys; other
+     * fields are ignored), then submits with the consent the screen showed.
+     */
+open func submitFromScreen(draftId: String, fields: [String: String])async throws  -> QueuedSubmission  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_onego_core_fn_method_onego_submit_from_screen(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(draftId),FfiConverterDictionaryStringString.lower(fields)
+                )
+            },
+            pollFunc: ffi_onego_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_onego_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_onego_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeQueuedSubmission_lift,
             errorHandler: FfiConverterTypeOnegoError_lift
         )
 }
@@ -2984,6 +3364,73 @@ public func FfiConverterTypeAssistantAnswer_lower(_ value: AssistantAnswer) -> R
 
 
 /**
+ * A scan or photo attached to a material of a draft.
+ */
+public struct AttachedFile: Equatable, Hashable {
+    /**
+     * `matter_id/material_id`.
+     */
+    public var material: String
+    public var fileName: String
+    public var bytes: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `matter_id/material_id`.
+         */material: String, fileName: String, bytes: Int64) {
+        self.material = material
+        self.fileName = fileName
+        self.bytes = bytes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AttachedFile: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAttachedFile: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AttachedFile {
+        return
+            try AttachedFile(
+                material: FfiConverterString.read(from: &buf), 
+                fileName: FfiConverterString.read(from: &buf), 
+                bytes: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AttachedFile, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.material, into: &buf)
+        FfiConverterString.write(value.fileName, into: &buf)
+        FfiConverterInt64.write(value.bytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttachedFile_lift(_ buf: RustBuffer) throws -> AttachedFile {
+    return try FfiConverterTypeAttachedFile.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttachedFile_lower(_ value: AttachedFile) -> RustBuffer {
+    return FfiConverterTypeAttachedFile.lower(value)
+}
+
+
+/**
  * A bundle with its member matters, offline.
  */
 public struct BundleGuide: Equatable, Hashable {
@@ -3684,9 +4131,14 @@ public struct Draft: Equatable, Hashable {
     public var values: [String: String]
     public var plan: Plan
     /**
-     * Every problem, local (unanswered questions, field checks) and from the platform, on the field concerned.
+     * Every problem, local (unanswered questions, field checks, scans to attach) and from the platform, on the
+     * field concerned.
      */
     public var errors: [FieldError]
+    /**
+     * Files attached to materials.
+     */
+    public var attachments: [AttachedFile]
     public var state: DraftState
     public var applicationId: String?
     /**
@@ -3713,8 +4165,12 @@ public struct Draft: Equatable, Hashable {
          * Effective field values: the citizen's own value where they set one, else the plan's pre-filled value.
          */values: [String: String], plan: Plan, 
         /**
-         * Every problem, local (unanswered questions, field checks) and from the platform, on the field concerned.
-         */errors: [FieldError], state: DraftState, applicationId: String?, 
+         * Every problem, local (unanswered questions, field checks, scans to attach) and from the platform, on the
+         * field concerned.
+         */errors: [FieldError], 
+        /**
+         * Files attached to materials.
+         */attachments: [AttachedFile], state: DraftState, applicationId: String?, 
         /**
          * Applying in a principal's name (亲友代办).
          */delegationId: String?, 
@@ -3731,6 +4187,7 @@ public struct Draft: Equatable, Hashable {
         self.values = values
         self.plan = plan
         self.errors = errors
+        self.attachments = attachments
         self.state = state
         self.applicationId = applicationId
         self.delegationId = delegationId
@@ -3762,6 +4219,7 @@ public struct FfiConverterTypeDraft: FfiConverterRustBuffer {
                 values: FfiConverterDictionaryStringString.read(from: &buf), 
                 plan: FfiConverterTypePlan.read(from: &buf), 
                 errors: FfiConverterSequenceTypeFieldError.read(from: &buf), 
+                attachments: FfiConverterSequenceTypeAttachedFile.read(from: &buf), 
                 state: FfiConverterTypeDraftState.read(from: &buf), 
                 applicationId: FfiConverterOptionString.read(from: &buf), 
                 delegationId: FfiConverterOptionString.read(from: &buf), 
@@ -3779,6 +4237,7 @@ public struct FfiConverterTypeDraft: FfiConverterRustBuffer {
         FfiConverterDictionaryStringString.write(value.values, into: &buf)
         FfiConverterTypePlan.write(value.plan, into: &buf)
         FfiConverterSequenceTypeFieldError.write(value.errors, into: &buf)
+        FfiConverterSequenceTypeAttachedFile.write(value.attachments, into: &buf)
         FfiConverterTypeDraftState.write(value.state, into: &buf)
         FfiConverterOptionString.write(value.applicationId, into: &buf)
         FfiConverterOptionString.write(value.delegationId, into: &buf)
@@ -4642,6 +5101,10 @@ public func FfiConverterTypeOpenReport_lower(_ value: OpenReport) -> RustBuffer 
  */
 public struct OutboxItem: Equatable, Hashable {
     public var idempotencyKey: String
+    public var kind: OutboxKind
+    /**
+     * The draft submitted; empty for a review.
+     */
     public var draftId: String
     public var serviceName: String
     public var state: OutboxState
@@ -4655,11 +5118,15 @@ public struct OutboxItem: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(idempotencyKey: String, draftId: String, serviceName: String, state: OutboxState, attempts: Int32, nextAttemptAt: Int64, queuedAt: Int64, 
+    public init(idempotencyKey: String, kind: OutboxKind, 
+        /**
+         * The draft submitted; empty for a review.
+         */draftId: String, serviceName: String, state: OutboxState, attempts: Int32, nextAttemptAt: Int64, queuedAt: Int64, 
         /**
          * Why the last attempt failed (a status or `offline`; never personal data).
          */lastError: String?) {
         self.idempotencyKey = idempotencyKey
+        self.kind = kind
         self.draftId = draftId
         self.serviceName = serviceName
         self.state = state
@@ -4686,6 +5153,7 @@ public struct FfiConverterTypeOutboxItem: FfiConverterRustBuffer {
         return
             try OutboxItem(
                 idempotencyKey: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeOutboxKind.read(from: &buf), 
                 draftId: FfiConverterString.read(from: &buf), 
                 serviceName: FfiConverterString.read(from: &buf), 
                 state: FfiConverterTypeOutboxState.read(from: &buf), 
@@ -4698,6 +5166,7 @@ public struct FfiConverterTypeOutboxItem: FfiConverterRustBuffer {
 
     public static func write(_ value: OutboxItem, into buf: inout [UInt8]) {
         FfiConverterString.write(value.idempotencyKey, into: &buf)
+        FfiConverterTypeOutboxKind.write(value.kind, into: &buf)
         FfiConverterString.write(value.draftId, into: &buf)
         FfiConverterString.write(value.serviceName, into: &buf)
         FfiConverterTypeOutboxState.write(value.state, into: &buf)
@@ -5071,6 +5540,87 @@ public func FfiConverterTypeQrMatrix_lower(_ value: QrMatrix) -> RustBuffer {
 
 
 /**
+ * A review committed locally and waiting in the outbox.
+ */
+public struct QueuedReview: Equatable, Hashable {
+    /**
+     * The local placeholder's id (`queued-<key>`) until the platform has it.
+     */
+    public var reviewId: String
+    public var idempotencyKey: String
+    /**
+     * The matter's or bundle's name.
+     */
+    public var subjectName: String
+    public var level: ReviewLevel
+    public var queuedAt: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The local placeholder's id (`queued-<key>`) until the platform has it.
+         */reviewId: String, idempotencyKey: String, 
+        /**
+         * The matter's or bundle's name.
+         */subjectName: String, level: ReviewLevel, queuedAt: Int64) {
+        self.reviewId = reviewId
+        self.idempotencyKey = idempotencyKey
+        self.subjectName = subjectName
+        self.level = level
+        self.queuedAt = queuedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QueuedReview: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQueuedReview: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QueuedReview {
+        return
+            try QueuedReview(
+                reviewId: FfiConverterString.read(from: &buf), 
+                idempotencyKey: FfiConverterString.read(from: &buf), 
+                subjectName: FfiConverterString.read(from: &buf), 
+                level: FfiConverterTypeReviewLevel.read(from: &buf), 
+                queuedAt: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QueuedReview, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.reviewId, into: &buf)
+        FfiConverterString.write(value.idempotencyKey, into: &buf)
+        FfiConverterString.write(value.subjectName, into: &buf)
+        FfiConverterTypeReviewLevel.write(value.level, into: &buf)
+        FfiConverterInt64.write(value.queuedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueuedReview_lift(_ buf: RustBuffer) throws -> QueuedReview {
+    return try FfiConverterTypeQueuedReview.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueuedReview_lower(_ value: QueuedReview) -> RustBuffer {
+    return FfiConverterTypeQueuedReview.lower(value)
+}
+
+
+/**
  * A submission committed locally and waiting in the outbox.
  */
 public struct QueuedSubmission: Equatable, Hashable {
@@ -5132,6 +5682,158 @@ public func FfiConverterTypeQueuedSubmission_lift(_ buf: RustBuffer) throws -> Q
 #endif
 public func FfiConverterTypeQueuedSubmission_lower(_ value: QueuedSubmission) -> RustBuffer {
     return FfiConverterTypeQueuedSubmission.lower(value)
+}
+
+
+/**
+ * A rating being chosen: the matter (or bundle, without `matter_id`) and, once picked, the level and its tags.
+ */
+public struct Rating: Equatable, Hashable {
+    public var applicationId: String
+    public var matterId: String?
+    /**
+     * The matter's or bundle's name, as the screen shows it.
+     */
+    public var subjectName: String
+    /**
+     * Set for the one follow-up review (追评) of this review.
+     */
+    public var reviewId: String?
+    public var level: ReviewLevel?
+    public var tags: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(applicationId: String, matterId: String?, 
+        /**
+         * The matter's or bundle's name, as the screen shows it.
+         */subjectName: String, 
+        /**
+         * Set for the one follow-up review (追评) of this review.
+         */reviewId: String?, level: ReviewLevel?, tags: [String]) {
+        self.applicationId = applicationId
+        self.matterId = matterId
+        self.subjectName = subjectName
+        self.reviewId = reviewId
+        self.level = level
+        self.tags = tags
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Rating: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRating: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Rating {
+        return
+            try Rating(
+                applicationId: FfiConverterString.read(from: &buf), 
+                matterId: FfiConverterOptionString.read(from: &buf), 
+                subjectName: FfiConverterString.read(from: &buf), 
+                reviewId: FfiConverterOptionString.read(from: &buf), 
+                level: FfiConverterOptionTypeReviewLevel.read(from: &buf), 
+                tags: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Rating, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.applicationId, into: &buf)
+        FfiConverterOptionString.write(value.matterId, into: &buf)
+        FfiConverterString.write(value.subjectName, into: &buf)
+        FfiConverterOptionString.write(value.reviewId, into: &buf)
+        FfiConverterOptionTypeReviewLevel.write(value.level, into: &buf)
+        FfiConverterSequenceString.write(value.tags, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRating_lift(_ buf: RustBuffer) throws -> Rating {
+    return try FfiConverterTypeRating.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRating_lower(_ value: Rating) -> RustBuffer {
+    return FfiConverterTypeRating.lower(value)
+}
+
+
+/**
+ * One of the citizen's reviews with its delivery state.
+ */
+public struct ReviewEntry: Equatable, Hashable {
+    public var review: Review
+    public var delivery: ReviewDelivery
+    /**
+     * For `NeedsAttention`: why the platform refused it, in its own words.
+     */
+    public var problem: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(review: Review, delivery: ReviewDelivery, 
+        /**
+         * For `NeedsAttention`: why the platform refused it, in its own words.
+         */problem: String?) {
+        self.review = review
+        self.delivery = delivery
+        self.problem = problem
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReviewEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewEntry {
+        return
+            try ReviewEntry(
+                review: FfiConverterTypeReview.read(from: &buf), 
+                delivery: FfiConverterTypeReviewDelivery.read(from: &buf), 
+                problem: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReviewEntry, into buf: inout [UInt8]) {
+        FfiConverterTypeReview.write(value.review, into: &buf)
+        FfiConverterTypeReviewDelivery.write(value.delivery, into: &buf)
+        FfiConverterOptionString.write(value.problem, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewEntry_lift(_ buf: RustBuffer) throws -> ReviewEntry {
+    return try FfiConverterTypeReviewEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewEntry_lower(_ value: ReviewEntry) -> RustBuffer {
+    return FfiConverterTypeReviewEntry.lower(value)
 }
 
 
@@ -5281,6 +5983,10 @@ public struct ScreenOptions: Equatable, Hashable {
      * Verifier mode: the text the camera scanned.
      */
     public var scanned: String?
+    /**
+     * Reviews screen: the rating being chosen (from a `RateMatter` intent).
+     */
+    public var rating: Rating?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5309,7 +6015,10 @@ public struct ScreenOptions: Equatable, Hashable {
          */purpose: Purpose? = nil, 
         /**
          * Verifier mode: the text the camera scanned.
-         */scanned: String? = nil) {
+         */scanned: String? = nil, 
+        /**
+         * Reviews screen: the rating being chosen (from a `RateMatter` intent).
+         */rating: Rating? = nil) {
         self.elder = elder
         self.locale = locale
         self.state = state
@@ -5318,6 +6027,7 @@ public struct ScreenOptions: Equatable, Hashable {
         self.step = step
         self.purpose = purpose
         self.scanned = scanned
+        self.rating = rating
     }
 
     
@@ -5343,7 +6053,8 @@ public struct FfiConverterTypeScreenOptions: FfiConverterRustBuffer {
                 query: FfiConverterOptionString.read(from: &buf), 
                 step: FfiConverterInt32.read(from: &buf), 
                 purpose: FfiConverterOptionTypePurpose.read(from: &buf), 
-                scanned: FfiConverterOptionString.read(from: &buf)
+                scanned: FfiConverterOptionString.read(from: &buf), 
+                rating: FfiConverterOptionTypeRating.read(from: &buf)
         )
     }
 
@@ -5356,6 +6067,7 @@ public struct FfiConverterTypeScreenOptions: FfiConverterRustBuffer {
         FfiConverterInt32.write(value.step, into: &buf)
         FfiConverterOptionTypePurpose.write(value.purpose, into: &buf)
         FfiConverterOptionString.write(value.scanned, into: &buf)
+        FfiConverterOptionTypeRating.write(value.rating, into: &buf)
     }
 }
 
@@ -7404,6 +8116,55 @@ public enum Intent: Equatable, Hashable {
      */
     case signIn
     case signOut
+    /**
+     * A draft's plan and form (the plan screen with the draft's id).
+     */
+    case resumeDraft(id: String
+    )
+    /**
+     * Saves one field of a draft's form; `None`: the text of the field named `key`.
+     */
+    case saveField(draftId: String, key: String, value: String?
+    )
+    /**
+     * Agrees to the consent on the screen and submits the draft: the shell passes the screen's typed fields to
+     * `Onego::submit_from_screen`, which saves them into the draft first.
+     */
+    case submitDraft(draftId: String
+    )
+    /**
+     * Fetches the applications' progress from the platform.
+     */
+    case syncApplications
+    /**
+     * Asks the assistant; `None`: the text of field `question`.
+     */
+    case askAssistant(question: String?
+    )
+    /**
+     * Lets the person with the phone number in field `phone` act for me for `scope` (bundle or matter ids) for
+     * `days` days (`None`: the number in field `days`).
+     */
+    case grantDelegation(scope: [String], days: Int32?
+    )
+    case revokeDelegation(id: String
+    )
+    /**
+     * The rating form with what is chosen so far (the reviews screen with `rating`).
+     */
+    case rateMatter(rating: Rating
+    )
+    /**
+     * Sends the rating (or the follow-up review when `review_id` is set); the comment is the text of field
+     * `comment`.
+     */
+    case submitReview(rating: Rating
+    )
+    /**
+     * Appeals my own review as filed by mistake (误评申诉), with the reason the screen words.
+     */
+    case appealReview(reviewId: String, reason: String
+    )
 
 
 
@@ -7476,6 +8237,35 @@ public struct FfiConverterTypeIntent: FfiConverterRustBuffer {
         case 19: return .signIn
         
         case 20: return .signOut
+        
+        case 21: return .resumeDraft(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 22: return .saveField(draftId: try FfiConverterString.read(from: &buf), key: try FfiConverterString.read(from: &buf), value: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 23: return .submitDraft(draftId: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 24: return .syncApplications
+        
+        case 25: return .askAssistant(question: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 26: return .grantDelegation(scope: try FfiConverterSequenceString.read(from: &buf), days: try FfiConverterOptionInt32.read(from: &buf)
+        )
+        
+        case 27: return .revokeDelegation(id: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 28: return .rateMatter(rating: try FfiConverterTypeRating.read(from: &buf)
+        )
+        
+        case 29: return .submitReview(rating: try FfiConverterTypeRating.read(from: &buf)
+        )
+        
+        case 30: return .appealReview(reviewId: try FfiConverterString.read(from: &buf), reason: try FfiConverterString.read(from: &buf)
+        )
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -7581,6 +8371,59 @@ public struct FfiConverterTypeIntent: FfiConverterRustBuffer {
         case .signOut:
             writeInt(&buf, Int32(20))
         
+        
+        case let .resumeDraft(id):
+            writeInt(&buf, Int32(21))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .saveField(draftId,key,value):
+            writeInt(&buf, Int32(22))
+            FfiConverterString.write(draftId, into: &buf)
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterOptionString.write(value, into: &buf)
+            
+        
+        case let .submitDraft(draftId):
+            writeInt(&buf, Int32(23))
+            FfiConverterString.write(draftId, into: &buf)
+            
+        
+        case .syncApplications:
+            writeInt(&buf, Int32(24))
+        
+        
+        case let .askAssistant(question):
+            writeInt(&buf, Int32(25))
+            FfiConverterOptionString.write(question, into: &buf)
+            
+        
+        case let .grantDelegation(scope,days):
+            writeInt(&buf, Int32(26))
+            FfiConverterSequenceString.write(scope, into: &buf)
+            FfiConverterOptionInt32.write(days, into: &buf)
+            
+        
+        case let .revokeDelegation(id):
+            writeInt(&buf, Int32(27))
+            FfiConverterString.write(id, into: &buf)
+            
+        
+        case let .rateMatter(rating):
+            writeInt(&buf, Int32(28))
+            FfiConverterTypeRating.write(rating, into: &buf)
+            
+        
+        case let .submitReview(rating):
+            writeInt(&buf, Int32(29))
+            FfiConverterTypeRating.write(rating, into: &buf)
+            
+        
+        case let .appealReview(reviewId,reason):
+            writeInt(&buf, Int32(30))
+            FfiConverterString.write(reviewId, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
         }
     }
 }
@@ -8045,6 +8888,81 @@ public func FfiConverterTypeOnegoError_lower(_ value: OnegoError) -> RustBuffer 
 }
 
 
+/**
+ * What an outbox row delivers.
+ */
+
+public enum OutboxKind: Equatable, Hashable {
+    
+    /**
+     * An application (`POST /v1/applications`).
+     */
+    case submission
+    /**
+     * A review of a finished matter or bundle (`POST /v1/reviews`).
+     */
+    case review
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OutboxKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutboxKind: FfiConverterRustBuffer {
+    typealias SwiftType = OutboxKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OutboxKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .submission
+        
+        case 2: return .review
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OutboxKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .submission:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .review:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutboxKind_lift(_ buf: RustBuffer) throws -> OutboxKind {
+    return try FfiConverterTypeOutboxKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutboxKind_lower(_ value: OutboxKind) -> RustBuffer {
+    return FfiConverterTypeOutboxKind.lower(value)
+}
+
+
+
 
 public enum OutboxState: Equatable, Hashable {
     
@@ -8237,6 +9155,91 @@ public func FfiConverterTypePurpose_lower(_ value: Purpose) -> RustBuffer {
 
 
 /**
+ * Where a review stands on this phone.
+ */
+
+public enum ReviewDelivery: Equatable, Hashable {
+    
+    /**
+     * Waiting in the outbox for the platform.
+     */
+    case queued
+    /**
+     * The platform has it (its loop and appeal are as last synced).
+     */
+    case filed
+    /**
+     * The platform refused it for good (`problem` says why in its words); a new review may replace it.
+     */
+    case needsAttention
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReviewDelivery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewDelivery: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewDelivery
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewDelivery {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .queued
+        
+        case 2: return .filed
+        
+        case 3: return .needsAttention
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReviewDelivery, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .queued:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .filed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .needsAttention:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewDelivery_lift(_ buf: RustBuffer) throws -> ReviewDelivery {
+    return try FfiConverterTypeReviewDelivery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewDelivery_lower(_ value: ReviewDelivery) -> RustBuffer {
+    return FfiConverterTypeReviewDelivery.lower(value)
+}
+
+
+
+/**
  * What an element is, for the shell's widget choice and the screen reader's role.
  */
 
@@ -8410,7 +9413,7 @@ public enum ScreenName: Equatable, Hashable {
      */
     case search
     /**
-     * Answers of the help assistant (issue 6; a plain placeholder until then).
+     * The help assistant: a question, its answer, the one next action, and 12345 when it does not know.
      */
     case assistant
     /**
@@ -8422,10 +9425,13 @@ public enum ScreenName: Equatable, Hashable {
      */
     case bundleWizard
     /**
-     * The plan and consent of a bundle (issue 4; placeholder).
+     * The plan of a bundle (the one form, what is spared) and the consent that submits it.
      */
     case plan
     case drafts
+    /**
+     * The applications (办事进度), or one application's detail when the id is an application's.
+     */
     case applications
     /**
      * The licence list (证照夹).
@@ -8992,6 +9998,30 @@ public func FfiConverterTypeTextSize_lower(_ value: TextSize) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
     typealias SwiftType = Int64?
 
@@ -9160,6 +10190,30 @@ fileprivate struct FfiConverterOptionTypeQrMatrix: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRating: FfiConverterRustBuffer {
+    typealias SwiftType = Rating?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRating.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRating.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSignedIn: FfiConverterRustBuffer {
     typealias SwiftType = SignedIn?
 
@@ -9200,6 +10254,30 @@ fileprivate struct FfiConverterOptionTypeDepartment: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDepartment.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSatisfaction: FfiConverterRustBuffer {
+    typealias SwiftType = Satisfaction?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSatisfaction.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSatisfaction.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9352,6 +10430,30 @@ fileprivate struct FfiConverterOptionTypeScreenState: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeReviewLevel: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewLevel?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReviewLevel.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReviewLevel.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePathBuf: FfiConverterRustBuffer {
     typealias SwiftType = PathBuf?
 
@@ -9418,6 +10520,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAttachedFile: FfiConverterRustBuffer {
+    typealias SwiftType = [AttachedFile]
+
+    public static func write(_ value: [AttachedFile], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAttachedFile.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AttachedFile] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AttachedFile]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAttachedFile.read(from: &buf))
         }
         return seq
     }
@@ -9601,6 +10728,31 @@ fileprivate struct FfiConverterSequenceTypeLicenceSummary: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeNotification: FfiConverterRustBuffer {
+    typealias SwiftType = [Notification]
+
+    public static func write(_ value: [Notification], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNotification.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Notification] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Notification]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNotification.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeOutboxItem: FfiConverterRustBuffer {
     typealias SwiftType = [OutboxItem]
 
@@ -9618,6 +10770,31 @@ fileprivate struct FfiConverterSequenceTypeOutboxItem: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeOutboxItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReviewEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [ReviewEntry]
+
+    public static func write(_ value: [ReviewEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReviewEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReviewEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReviewEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReviewEntry.read(from: &buf))
         }
         return seq
     }
@@ -9768,6 +10945,31 @@ fileprivate struct FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeFieldError.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSatisfaction: FfiConverterRustBuffer {
+    typealias SwiftType = [Satisfaction]
+
+    public static func write(_ value: [Satisfaction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSatisfaction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Satisfaction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Satisfaction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSatisfaction.read(from: &buf))
         }
         return seq
     }
@@ -9998,6 +11200,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_onego_core_checksum_method_onego_applications() != 21569) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_onego_core_checksum_method_onego_attach_file() != 9990) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_onego_core_checksum_method_onego_consent() != 28346) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10037,7 +11242,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_onego_core_checksum_method_onego_submit() != 40961) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_onego_core_checksum_method_onego_sync_applications() != 54946) {
+    if (uniffi_onego_core_checksum_method_onego_supplement() != 65535) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_sync_applications() != 46498) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_method_onego_watch() != 13979) {
@@ -10049,7 +11257,43 @@ private let initializationResult: InitializationResult = {
     if (uniffi_onego_core_checksum_method_onego_open_report() != 19202) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_onego_core_checksum_method_onego_network_changed() != 65227) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_onego_core_checksum_method_onego_plan() != 64275) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_appeal_review() != 6671) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_dismiss_notification() != 11665) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_follow_up() != 23399) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_notifications() != 27258) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_review() != 44726) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_review_options() != 16174) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_reviews() != 41671) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_satisfaction() != 21484) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_sync_reviews() != 48514) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_sync_satisfaction() != 20785) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_answer_question() != 2877) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_method_onego_screen() != 38064) {
@@ -10059,6 +11303,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_method_onego_settings() != 34770) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_onego_core_checksum_method_onego_submit_from_screen() != 29595) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_method_onego_build_presentation() != 61869) {

@@ -1686,6 +1686,11 @@ public struct Matter: Equatable, Hashable {
      * Decided by rules over shared data at once (秒批) when they suffice.
      */
     public var instant: Bool
+    /**
+     * Licence types (`vct`) its approval issues (出生医学证明签发 → 出生医学证明). A later matter of the same
+     * application that takes a value from such a licence gets it when this one is approved.
+     */
+    public var issues: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1725,7 +1730,11 @@ public struct Matter: Equatable, Hashable {
          */hallIds: [String], 
         /**
          * Decided by rules over shared data at once (秒批) when they suffice.
-         */instant: Bool) {
+         */instant: Bool, 
+        /**
+         * Licence types (`vct`) its approval issues (出生医学证明签发 → 出生医学证明). A later matter of the same
+         * application that takes a value from such a licence gets it when this one is approved.
+         */issues: [String]) {
         self.id = id
         self.name = name
         self.nameEn = nameEn
@@ -1745,6 +1754,7 @@ public struct Matter: Equatable, Hashable {
         self.materials = materials
         self.hallIds = hallIds
         self.instant = instant
+        self.issues = issues
     }
 
     
@@ -1781,7 +1791,8 @@ public struct FfiConverterTypeMatter: FfiConverterRustBuffer {
                 fields: FfiConverterSequenceTypeFieldDef.read(from: &buf), 
                 materials: FfiConverterSequenceTypeMaterialDef.read(from: &buf), 
                 hallIds: FfiConverterSequenceString.read(from: &buf), 
-                instant: FfiConverterBool.read(from: &buf)
+                instant: FfiConverterBool.read(from: &buf), 
+                issues: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -1805,6 +1816,7 @@ public struct FfiConverterTypeMatter: FfiConverterRustBuffer {
         FfiConverterSequenceTypeMaterialDef.write(value.materials, into: &buf)
         FfiConverterSequenceString.write(value.hallIds, into: &buf)
         FfiConverterBool.write(value.instant, into: &buf)
+        FfiConverterSequenceString.write(value.issues, into: &buf)
     }
 }
 
@@ -2021,6 +2033,77 @@ public func FfiConverterTypeMatterProgress_lift(_ buf: RustBuffer) throws -> Mat
 #endif
 public func FfiConverterTypeMatterProgress_lower(_ value: MatterProgress) -> RustBuffer {
     return FfiConverterTypeMatterProgress.lower(value)
+}
+
+
+/**
+ * A delivery as the maternal-health registry (妇幼) holds it.
+ */
+public struct NewbornRecord: Equatable, Hashable {
+    /**
+     * `男` or `女`.
+     */
+    public var gender: String
+    public var birthDate: String
+    public var birthPlace: String
+    public var hospital: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `男` or `女`.
+         */gender: String, birthDate: String, birthPlace: String, hospital: String) {
+        self.gender = gender
+        self.birthDate = birthDate
+        self.birthPlace = birthPlace
+        self.hospital = hospital
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewbornRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewbornRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewbornRecord {
+        return
+            try NewbornRecord(
+                gender: FfiConverterString.read(from: &buf), 
+                birthDate: FfiConverterString.read(from: &buf), 
+                birthPlace: FfiConverterString.read(from: &buf), 
+                hospital: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewbornRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.gender, into: &buf)
+        FfiConverterString.write(value.birthDate, into: &buf)
+        FfiConverterString.write(value.birthPlace, into: &buf)
+        FfiConverterString.write(value.hospital, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewbornRecord_lift(_ buf: RustBuffer) throws -> NewbornRecord {
+    return try FfiConverterTypeNewbornRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewbornRecord_lower(_ value: NewbornRecord) -> RustBuffer {
+    return FfiConverterTypeNewbornRecord.lower(value)
 }
 
 
@@ -2545,6 +2628,11 @@ public struct Profile: Equatable, Hashable {
      * Expected date of birth of a child, from the maternal-health record (孕情), when known.
      */
     public var expectingDueDate: String?
+    /**
+     * The latest delivery the hospitals reported for this person or their spouse, when it was in the last year:
+     * what 出生一件事 pre-fills the birth facts from.
+     */
+    public var newborn: NewbornRecord?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2569,7 +2657,11 @@ public struct Profile: Equatable, Hashable {
          */providentFundAccount: String?, 
         /**
          * Expected date of birth of a child, from the maternal-health record (孕情), when known.
-         */expectingDueDate: String?) {
+         */expectingDueDate: String?, 
+        /**
+         * The latest delivery the hospitals reported for this person or their spouse, when it was in the last year:
+         * what 出生一件事 pre-fills the birth facts from.
+         */newborn: NewbornRecord?) {
         self.subject = subject
         self.kind = kind
         self.name = name
@@ -2586,6 +2678,7 @@ public struct Profile: Equatable, Hashable {
         self.socialSecurityNo = socialSecurityNo
         self.providentFundAccount = providentFundAccount
         self.expectingDueDate = expectingDueDate
+        self.newborn = newborn
     }
 
     
@@ -2619,7 +2712,8 @@ public struct FfiConverterTypeProfile: FfiConverterRustBuffer {
                 companies: FfiConverterSequenceTypeCompanyRole.read(from: &buf), 
                 socialSecurityNo: FfiConverterOptionString.read(from: &buf), 
                 providentFundAccount: FfiConverterOptionString.read(from: &buf), 
-                expectingDueDate: FfiConverterOptionString.read(from: &buf)
+                expectingDueDate: FfiConverterOptionString.read(from: &buf), 
+                newborn: FfiConverterOptionTypeNewbornRecord.read(from: &buf)
         )
     }
 
@@ -2640,6 +2734,7 @@ public struct FfiConverterTypeProfile: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.socialSecurityNo, into: &buf)
         FfiConverterOptionString.write(value.providentFundAccount, into: &buf)
         FfiConverterOptionString.write(value.expectingDueDate, into: &buf)
+        FfiConverterOptionTypeNewbornRecord.write(value.newborn, into: &buf)
     }
 }
 
@@ -5070,6 +5165,30 @@ fileprivate struct FfiConverterOptionTypeAppeal: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeAppeal.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNewbornRecord: FfiConverterRustBuffer {
+    typealias SwiftType = NewbornRecord?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNewbornRecord.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNewbornRecord.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

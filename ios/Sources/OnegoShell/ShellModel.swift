@@ -251,10 +251,15 @@ public final class ShellModel {
         case .startBundle(let id):
             await push(.bundleWizard, ScreenOptions(id: id, step: 1))
         case .answerQuestion(let bundleId, let questionId, let value, let nextStep):
-            // The answer stays with the wizard's fields; the core takes answers with the planner (issue 4).
+            // The answer is saved in the bundle's draft; signed out it cannot be, and the wizard still moves on
+            // (the notice says why).
+            let answer = value ?? field(questionId, on: route)
             var values = fields[route] ?? [:]
-            values[questionId] = value ?? field(questionId, on: route)
+            values[questionId] = answer
             fields[route] = values
+            _ = await run({ core in
+                _ = try await core.answerQuestion(bundleId: bundleId, questionId: questionId, value: answer)
+            }, on: route)
             if nextStep == 0 {
                 await push(.plan, ScreenOptions(id: bundleId))
             } else {
@@ -310,6 +315,69 @@ public final class ShellModel {
                 screens.removeAll()
                 path.removeAll()
                 await load(root)
+            }
+        case .resumeDraft(let id):
+            await push(.plan, ScreenOptions(id: id))
+        case .saveField(let draftId, let key, let value):
+            let text = value ?? field(key, on: route)
+            if await run({ core in _ = try await core.setField(draftId: draftId, key: key, value: text) }, on: route) {
+                await load(route)
+            }
+        case .submitDraft(let draftId):
+            // The core saves the typed fields into the draft, then submits with the consent on screen.
+            let typed = fields[route] ?? [:]
+            if await run({ core in _ = try await core.submitFromScreen(draftId: draftId, fields: typed) }, on: route) {
+                fields[route] = nil
+                path.removeAll()
+                await push(.applications, ScreenOptions())
+            }
+        case .syncApplications:
+            if await run({ core in _ = try await core.syncApplications() }, on: route) {
+                await load(route)
+            }
+        case .askAssistant(let question):
+            let text = question ?? field("question", on: route)
+            if route.name == .assistant {
+                await replace(route, with: .assistant, ScreenOptions(query: text))
+            } else {
+                await push(.assistant, ScreenOptions(query: text))
+            }
+        case .grantDelegation(let scope, let days):
+            let phone = field("phone", on: route)
+            let validDays = days ?? Int32(field("days", on: route).trimmingCharacters(in: .whitespaces)) ?? 0
+            if await run({ core in
+                _ = try await core.grantDelegation(delegatePhone: phone, scope: scope, validDays: validDays)
+            }, on: route) {
+                await load(route)
+            }
+        case .revokeDelegation(let id):
+            if await run({ core in try await core.revokeDelegation(id: id) }, on: route) {
+                await load(route)
+            }
+        case .rateMatter(let rating):
+            if route.name == .reviews {
+                await replace(route, with: .reviews, ScreenOptions(rating: rating))
+            } else {
+                await push(.reviews, ScreenOptions(rating: rating))
+            }
+        case .submitReview(let rating):
+            guard let level = rating.level else { return }
+            let comment = field("comment", on: route)
+            let sent = await run({ core in
+                if let reviewId = rating.reviewId {
+                    _ = try await core.followUp(reviewId: reviewId, level: level, comment: comment)
+                } else {
+                    _ = try await core.review(
+                        applicationId: rating.applicationId, matterId: rating.matterId, level: level,
+                        tags: rating.tags, comment: comment)
+                }
+            }, on: route)
+            if sent {
+                await replace(route, with: .reviews, ScreenOptions())
+            }
+        case .appealReview(let reviewId, let reason):
+            if await run({ core in _ = try await core.appealReview(reviewId: reviewId, reason: reason) }, on: route) {
+                await load(route)
             }
         }
     }

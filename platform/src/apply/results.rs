@@ -177,3 +177,15 @@ pub(crate) fn household_relation(conn: &Connection, subject: &str) -> Result<(St
         .optional()?;
     Ok((head_name, relation.unwrap_or_else(|| "其他".into())))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_catalog_declares_what_the_rules_issue() {
+        let catalog = crate::seed::seed_catalog().expect("catalog");
+        for m in &catalog.matters {
+            let declared: Vec<&str> = m.issues.iter().map(String::as_str).collect();
+            assert_eq!(declared, super::issues(&m.id), "{}: the catalog's `issues` and the results disagree", m.id);
+        }
+    }
+}

@@ -47,9 +47,9 @@ fn err(field: impl Into<String>, detail: impl Into<String>) -> FieldError {
 }
 
 /// A bundle, or a single matter as a one-member bundle, with its member matters from the catalog.
-struct Service {
-    bundle: Bundle,
-    matters: Vec<Matter>,
+pub(crate) struct Service {
+    pub(crate) bundle: Bundle,
+    pub(crate) matters: Vec<Matter>,
 }
 
 fn catalog_body(conn: &Connection, id: &str, kind: &str) -> Result<Option<String>, ApiError> {
@@ -62,7 +62,7 @@ fn catalog_body(conn: &Connection, id: &str, kind: &str) -> Result<Option<String
         .optional()?)
 }
 
-fn load_service(conn: &Connection, id: &str) -> Result<Option<Service>, ApiError> {
+pub(crate) fn load_service(conn: &Connection, id: &str) -> Result<Option<Service>, ApiError> {
     if let Some(body) = catalog_body(conn, id, "bundle")? {
         let bundle: Bundle = serde_json::from_str(&body)?;
         let mut matters = Vec::new();

@@ -606,6 +606,7 @@ pub fn synthetic_matters(n: usize, departments: &[Department], halls: &[ServiceH
             materials,
             hall_ids,
             instant,
+            issues: Vec::new(),
         });
     }
     out

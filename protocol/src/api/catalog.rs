@@ -180,6 +180,10 @@ pub struct Matter {
     /// Decided by rules over shared data at once (秒批) when they suffice.
     #[serde(default)]
     pub instant: bool,
+    /// Licence types (`vct`) its approval issues (出生医学证明签发 → 出生医学证明). A later matter of the same
+    /// application that takes a value from such a licence gets it when this one is approved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<String>,
 }
 }
 

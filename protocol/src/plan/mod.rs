@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 pub use condition::{Condition, ConditionError, Truth};
 pub use planner::{HeldLicence, PlanInput, plan, profile_view, validate_answers};
-pub use validate::{applicable_matters, validate_fields};
+pub use validate::{applicable_matters, validate_fields, with_later_sources};
 
 use crate::api::FieldKind;
 use crate::wire;

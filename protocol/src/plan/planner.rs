@@ -206,11 +206,21 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         })
         .collect();
 
+    // The members that apply or may apply, in bundle order, with sources an earlier member's licence fills.
+    let live: Vec<&Matter> = input
+        .bundle
+        .members
+        .iter()
+        .filter(|m| condition_truth(m.when.as_deref(), &ctx).0 != Truth::False)
+        .filter_map(|m| input.matters.iter().find(|x| x.id == m.matter_id))
+        .collect();
+    let adjusted = super::validate::with_later_sources(&live);
+
     let mut matters = Vec::new();
     let mut fields: Vec<(PlannedField, Vec<Option<String>>)> = Vec::new();
     let mut materials = Vec::new();
     for member in &input.bundle.members {
-        let matter = input.matters.iter().find(|m| m.id == member.matter_id);
+        let matter = adjusted.iter().chain(input.matters.iter()).find(|m| m.id == member.matter_id);
         let (applies, depends_on, parsed) = condition_truth(member.when.as_deref(), &ctx);
         let mut why = member.why.clone();
         if !parsed {
@@ -300,7 +310,13 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         .map(|(mut pf, sources)| {
             let resolved: Vec<(Provenance, Option<String>)> =
                 sources.iter().map(|s| resolve(s.as_deref(), &view, &held, input.answers)).collect();
-            let later = resolved.iter().find(|(p, _)| matches!(p, Provenance::Application { .. })).cloned();
+            // Filled by an earlier matter only when no matter asks the applicant for it.
+            let asked = sources.iter().any(|s| s.as_deref().is_none_or(|s| s == "applicant"));
+            let later = if asked {
+                None
+            } else {
+                resolved.iter().find(|(p, _)| matches!(p, Provenance::Application { .. })).cloned()
+            };
             if let Some((p, v)) = resolved.into_iter().find(|(_, v)| v.is_some()) {
                 pf.provenance = p;
                 pf.value = v;

@@ -14,6 +14,30 @@ pub const DEFAULT_MAX_CHARS: usize = 200;
 /// Most fields a form may carry (a hostile client cannot make the platform work through thousands).
 pub const MAX_FIELDS: usize = 200;
 
+/// `matters` (in bundle order) as one application sees them: a field taken from a licence that an earlier
+/// matter of the same application issues (企业开办: the seal filing takes the credit code from the 营业执照 the
+/// first matter issues) becomes `application:<that matter>#<field key>` — filled when that matter is approved,
+/// not asked of the applicant. The phone and the platform both plan and validate through this.
+#[must_use]
+pub fn with_later_sources(matters: &[&Matter]) -> Vec<Matter> {
+    let mut out: Vec<Matter> = Vec::with_capacity(matters.len());
+    for (i, m) in matters.iter().enumerate() {
+        let mut m = (*m).clone();
+        for f in &mut m.fields {
+            let Some((vct, _)) =
+                f.source.as_deref().and_then(|s| s.strip_prefix("licence:")).and_then(|r| r.split_once('#'))
+            else {
+                continue;
+            };
+            if let Some(dep) = matters[..i].iter().find(|e| e.issues.iter().any(|v| v == vct)) {
+                f.source = Some(format!("application:{}#{}", dep.id, f.key));
+            }
+        }
+        out.push(m);
+    }
+    out
+}
+
 /// The matters of a plan that apply for certain (a matter still depending on an unanswered question does not).
 #[must_use]
 pub fn applicable_matters(plan: &Plan) -> Vec<&str> {
@@ -57,7 +81,8 @@ fn merge<'a>(matters: &[&'a Matter]) -> Vec<Merged<'a>> {
             let max = f.max_len.map_or(DEFAULT_MAX_CHARS, |n| usize::try_from(n).unwrap_or(DEFAULT_MAX_CHARS));
             if let Some(e) = out.iter_mut().find(|e| e.def.key == f.key) {
                 e.required |= f.required;
-                e.filled_later |= later;
+                // Left out only if every matter using the key gets it from an earlier matter.
+                e.filled_later &= later;
                 e.max_len = e.max_len.min(max);
                 e.patterns.extend(f.pattern.as_deref());
                 e.checks.extend(f.checks.iter());

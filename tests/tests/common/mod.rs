@@ -1,6 +1,8 @@
 //! Shared setup: a real platform on 127.0.0.1 and a core on a temporary data directory.
 #![allow(dead_code, reason = "each test file uses a different part")]
 
+pub mod apply;
+
 use std::sync::Arc;
 use std::time::Duration;
 

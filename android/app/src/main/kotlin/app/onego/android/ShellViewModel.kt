@@ -16,6 +16,7 @@ import kotlinx.coroutines.launch
 import uniffi.onego_core.Intent
 import uniffi.onego_core.OnegoException
 import uniffi.onego_core.Purpose
+import uniffi.onego_core.Rating
 import uniffi.onego_core.Role
 import uniffi.onego_core.Screen
 import uniffi.onego_core.ScreenName
@@ -31,6 +32,7 @@ data class Route(
     val step: Int = 0,
     val purpose: Purpose? = null,
     val scanned: String? = null,
+    val rating: Rating? = null,
 )
 
 /** What the activity does for the shell: things that need an Activity, not the core. */
@@ -104,9 +106,12 @@ class ShellViewModel(app: Application) : AndroidViewModel(app) {
             }
             is Intent.OpenGuide -> go(Route(ScreenName.GUIDE, id = intent.id))
             is Intent.StartBundle -> go(Route(ScreenName.BUNDLE_WIZARD, id = intent.id))
-            is Intent.AnswerQuestion -> {
-                // The answer (the intent's value, else the field named after the question) belongs to the plan
-                // API of issue 4; until the core takes answers, the wizard moves on to the step it names.
+            is Intent.AnswerQuestion -> viewModelScope.launch {
+                // The answer (the intent's value, else the field named after the question) is saved in the
+                // bundle's draft; signed out it cannot be, and the wizard still moves on (the notice says why).
+                val value = intent.value ?: form.filled(intent.questionId).orEmpty()
+                runCatching { onego.core().answerQuestion(intent.bundleId, intent.questionId, value) }
+                    .onFailure(::failure)
                 if (intent.nextStep == 0) {
                     go(Route(ScreenName.PLAN, id = intent.bundleId))
                 } else {
@@ -131,6 +136,40 @@ class ShellViewModel(app: Application) : AndroidViewModel(app) {
                 core.signIn(form.filled("phone").orEmpty(), form.filled("code").orEmpty(), AccountKind.CITIZEN)
             }
             Intent.SignOut -> act(then = { reset(Route(ScreenName.HOME)) }) { core -> core.signOut() }
+            is Intent.ResumeDraft -> go(Route(ScreenName.PLAN, id = intent.id))
+            is Intent.SaveField -> act { core ->
+                core.setField(intent.draftId, intent.key, intent.value ?: form.filled(intent.key).orEmpty())
+            }
+            // The core saves the typed fields into the draft, then submits with the consent on screen.
+            is Intent.SubmitDraft -> act(then = { reset(Route(ScreenName.APPLICATIONS)) }) { core ->
+                core.submitFromScreen(intent.draftId, form.snapshot())
+            }
+            Intent.SyncApplications -> act { core -> core.syncApplications() }
+            is Intent.AskAssistant -> {
+                val route = Route(ScreenName.ASSISTANT, query = intent.question ?: form.filled("question"))
+                if (nav.current.name == ScreenName.ASSISTANT) replace(route) else go(route)
+            }
+            is Intent.GrantDelegation -> act { core ->
+                val days = intent.days ?: form.filled("days")?.toIntOrNull() ?: 0
+                core.grantDelegation(form.filled("phone").orEmpty(), intent.scope, days)
+            }
+            is Intent.RevokeDelegation -> act { core -> core.revokeDelegation(intent.id) }
+            is Intent.RateMatter -> {
+                val route = Route(ScreenName.REVIEWS, rating = intent.rating)
+                if (nav.current.name == ScreenName.REVIEWS) replace(route) else go(route)
+            }
+            is Intent.SubmitReview -> act(then = { replace(Route(ScreenName.REVIEWS)) }) { core ->
+                val r = intent.rating
+                val level = r.level ?: return@act
+                val comment = form.filled("comment").orEmpty()
+                val reviewId = r.reviewId
+                if (reviewId != null) {
+                    core.followUp(reviewId, level, comment)
+                } else {
+                    core.review(r.applicationId, r.matterId, level, r.tags, comment)
+                }
+            }
+            is Intent.AppealReview -> act { core -> core.appealReview(intent.reviewId, intent.reason) }
         }
     }
 
@@ -180,6 +219,7 @@ class ShellViewModel(app: Application) : AndroidViewModel(app) {
         step = route.step,
         purpose = route.purpose,
         scanned = route.scanned,
+        rating = route.rating,
     )
 
     private fun online(): Boolean {
