@@ -3,7 +3,8 @@
 //! listed in the draft's `errors`), nothing reaches the platform, the local database still opens, and the same
 //! draft, corrected, is submitted and delivered once.
 //!
-//! SQL and markup in a free-text field (a clinic's name) are data, not errors: they are kept verbatim and are
+//! Names must look like names (the catalog's pattern); SQL and markup in a free-text field (a clinic's name) are
+//! data, not errors: they are kept verbatim and are
 //! harmless because every query is parameterised and shells render text as text.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
@@ -69,6 +70,12 @@ async fn hostile_input_is_refused_by_field_and_nothing_is_stored_wrongly() {
     }
     let d = p.app.draft(id.clone()).await.expect("draft");
     assert!(d.values.keys().all(|k| !k.contains("unknown.") && !k.contains("DROP")), "no unknown key kept");
+
+    // A name must look like a name: SQL or markup in the child's name (printed on a certificate) is refused.
+    for v in [SQL, SCRIPT] {
+        let named = p.app.set_field(id.clone(), "child.name".into(), v.into()).await.expect("saved, then checked");
+        assert!(named.errors.iter().any(|e| e.field == "fields.child.name"), "{v}: {:?}", named.errors);
+    }
 
     // Field values that break the form's rules: listed in the draft's errors, on their field.
     let bad_values = [

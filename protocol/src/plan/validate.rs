@@ -295,6 +295,25 @@ mod tests {
     }
 
     #[test]
+    fn seeded_names_must_be_names() {
+        let raw: serde_json::Value =
+            serde_json::from_str(include_str!("../../../platform/seed/catalog.json")).expect("catalog parses");
+        let matters: Vec<Matter> = serde_json::from_value(raw["matters"].clone()).expect("matters");
+        let m = matters.iter().find(|m| m.id == "zj-wjw-birth-cert").expect("birth cert");
+        let check = |name: &str| {
+            validate_fields(&[m], &values(&[("child.name", name)]), "2026-11-27")
+                .into_iter()
+                .filter(|e| e.field == "fields.child.name")
+                .count()
+        };
+        assert_eq!(check("王小满"), 0);
+        assert_eq!(check("阿依古丽·买买提"), 0);
+        assert_eq!(check("'; DROP TABLE application;--"), 1);
+        assert_eq!(check("<script>alert(1)</script>"), 1);
+        assert_eq!(check("小"), 0);
+    }
+
+    #[test]
     fn oversized_and_control_text_is_refused() {
         let m = matter(vec![field("name", FieldKind::Text)]);
         let long = "长".repeat(DEFAULT_MAX_CHARS + 1);
