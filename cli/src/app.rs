@@ -304,6 +304,14 @@ pub(crate) fn print_guide(guide: &Guide) {
             if let Some(d) = &g.department {
                 println!("实施部门 / department: {}  电话 {}", d.name, d.phone);
             }
+            if let Some(s) = g.satisfaction.as_ref().filter(|s| s.reviews > 0) {
+                println!(
+                    "好差评 / reviews: 好评率 {:.0}%，差评率 {:.0}%（{} 条）",
+                    s.good_rate * 100.0,
+                    s.bad_rate * 100.0,
+                    s.reviews
+                );
+            }
             println!(
                 "法定时限 {} 个工作日，承诺时限 {}，跑动次数 {}，{}",
                 m.legal_limit_days,

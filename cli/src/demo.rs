@@ -104,7 +104,7 @@ pub(crate) async fn run() -> ExitCode {
                 ..Default::default()
             };
             let p = RunningPlatform::start(config).await.map_err(|e| e.to_string())?;
-            let relay = Relay::start(listener, p.addr()).map_err(|e| e.to_string())?;
+            let relay = Relay::start(listener, p.addr()).await.map_err(|e| e.to_string())?;
             println!("   platform on {} (its own SQLite database, real HTTP)", p.url());
             println!("   the phone's network: {} → platform", relay.url());
             Ok((p, relay))
@@ -184,9 +184,14 @@ pub(crate) async fn run() -> ExitCode {
 
     plan_step(&mut t, &app).await;
     crate::demo_apply::birth_steps(&mut t, &app, &platform, &relay).await;
+    crate::demo_apply::review_steps(&mut t, &app, &platform).await;
     crate::demo_apply::business_steps(&mut t, &platform, &relay).await;
     elder_steps(&mut t, &app).await;
     platform.shutdown().await;
+    // The platform is gone and so is the network: the phone works from what it holds.
+    if let Err(e) = relay.set_online(false).await {
+        eprintln!("onego demo: {e}");
+    }
     if let Some(text) = shown_elsewhere {
         t.step(
             "断网核验外省证照：江苏签发的身份证 / offline: verify a 江苏-issued ID card in a 浙江 wallet",
@@ -214,6 +219,7 @@ pub(crate) async fn run() -> ExitCode {
     })
     .await;
     search_step(&mut t, &app, "医保", "zj-ybj-").await;
+    crate::demo_apply::assistant_steps(&mut t, &app).await;
     t.step("断网后：办事指南照常 / offline: the guide still opens", async {
         let hits = app.search("公积金提取".into(), 1).await.map_err(e2s)?;
         let id = hits.first().map(|h| h.id.clone()).ok_or("公积金提取 not found offline")?;

@@ -19,7 +19,7 @@ const CODE: &str = "123456";
 fn show_draft(d: &Draft) {
     let applies: Vec<&str> =
         d.plan.matters.iter().filter(|m| m.applies == Truth::True).map(|m| m.name.as_str()).collect();
-    println!("   一次办 {} 个事项 / {} matters in one go: {}", applies.len(), applies.len(), applies.join("、"));
+    println!("   一次办 {} 个事项 / {} matter(s) in one go: {}", applies.len(), applies.len(), applies.join("、"));
     println!("   {}  ({})", d.plan.summary, d.plan.summary_en);
     let filled: Vec<&str> = d
         .plan
@@ -153,7 +153,7 @@ pub(crate) async fn birth_steps(t: &mut Transcript, app: &Onego, platform: &Runn
     .await;
     let queued = t
         .step("断网提交：存入待发送队列 / offline: the submission waits in the outbox", async {
-            relay.set_online(false).await;
+            relay.set_online(false).await.map_err(|e| e.to_string())?;
             println!("   📵 手机断网 / the phone loses its connection");
             let q = app.submit(draft.id.clone(), true).await.map_err(e2s)?;
             let r = app.deliver_outbox().await.map_err(e2s)?;
@@ -170,7 +170,7 @@ pub(crate) async fn birth_steps(t: &mut Transcript, app: &Onego, platform: &Runn
     let Some(queued) = queued else { return };
     let delivered_at = t
         .step("恢复网络：自动送达，只送一次 / back online: delivered exactly once", async {
-            relay.set_online(true).await;
+            relay.set_online(true).await.map_err(|e| e.to_string())?;
             println!("   📶 网络恢复 / connection back");
             let r = app.network_changed(true).await.map_err(e2s)?;
             let at = Instant::now();
@@ -364,5 +364,116 @@ pub(crate) async fn business_steps(t: &mut Transcript, platform: &RunningPlatfor
             Ok(())
         },
     )
+    .await;
+}
+
+fn print_loop(r: &onego_protocol::api::Review) {
+    println!("   评价 {}「{}」：{}", r.id, r.subject_name, r.level.label_zh());
+    if let Some(lp) = &r.closed_loop {
+        println!("   整改闭环（{}规则）/ the loop under the {} rule:", lp.jurisdiction, lp.jurisdiction);
+        for s in &lp.steps {
+            let state = match (s.done_at, s.overdue) {
+                (Some(_), _) => "✓ 已完成",
+                (None, true) => "⚠ 已超期",
+                (None, false) => "… 待办",
+            };
+            let due = if s.deadline.is_empty() { "反馈后开始".to_owned() } else { format!("{} 前", s.deadline) };
+            let note = if s.note.is_empty() { String::new() } else { format!("：{}", s.note) };
+            println!("   · {}（{due}）{state}{note}", s.kind.label_zh());
+        }
+    }
+}
+
+/// 好差评: the citizen rates a finished matter 不满意 (queued through the outbox), the department steps the loop
+/// forward, the citizen watches the steps and files the one follow-up review; the guide shows the figures.
+pub(crate) async fn review_steps(t: &mut Transcript, app: &Onego, platform: &RunningPlatform) {
+    use onego_protocol::api::{LoopStepKind, ReviewLevel};
+    let review_id = t
+        .step("好差评：给「出生登记」打「不满意」/ rate a finished matter 不满意", async {
+            let apps = app.applications().await.map_err(e2s)?;
+            let a = apps.iter().find(|a| a.service_id == "bundle-birth").ok_or("no application")?;
+            let tags = app.review_options(ReviewLevel::Dissatisfied);
+            println!("   可选标签 / tags for 不满意: {}", tags.join("、"));
+            let q = app
+                .review(
+                    a.id.clone(),
+                    Some("zj-gaj-hukou-birth".into()),
+                    ReviewLevel::Dissatisfied,
+                    vec!["指引不清".into()],
+                    "落户随父随母的说明不清楚，问了两次客服".into(),
+                )
+                .await
+                .map_err(e2s)?;
+            app.deliver_outbox().await.map_err(e2s)?;
+            let entries = app.sync_reviews().await.map_err(e2s)?;
+            let r = entries
+                .iter()
+                .find(|e| e.review.subject_name == q.subject_name && !e.review.id.starts_with("queued-"))
+                .ok_or("the review did not reach the platform")?;
+            print_loop(&r.review);
+            if r.review.closed_loop.is_some() { Ok(r.review.id.clone()) } else { Err("no loop opened".into()) }
+        })
+        .await;
+    let Some(review_id) = review_id else { return };
+    t.step("部门回访、核实、整改、反馈 / the department calls back, checks, fixes and reports", async {
+        let staff = platform.staff();
+        for (step, note) in [
+            (LoopStepKind::Callback, "已电话回访，了解到随父随母落户的说明不够清楚"),
+            (LoopStepKind::Verification, "核实属实：引导问题缺少说明"),
+            (LoopStepKind::Rectification, "已在引导问题下补充落户规则说明和示例"),
+            (LoopStepKind::Feedback, "说明已更新，感谢您的意见"),
+        ] {
+            staff.review_step(review_id.clone(), step, note.into()).await.map_err(|e| e.to_string())?;
+        }
+        let entries = app.sync_reviews().await.map_err(e2s)?;
+        let r = entries.iter().find(|e| e.review.id == review_id).ok_or("review missing")?;
+        print_loop(&r.review);
+        let invited = app.notifications().await.map_err(e2s)?;
+        for n in invited.iter().take(4) {
+            println!("   🔔 {}{}", if n.urgent { "【要您处理】" } else { "" }, n.title);
+        }
+        Ok(())
+    })
+    .await;
+    t.step(
+        "追评一次，闭环结束；指南上显示满意度 / one follow-up review; the guide shows the figures",
+        async {
+            let r =
+                app.follow_up(review_id.clone(), ReviewLevel::Satisfied, "说明清楚多了".into()).await.map_err(e2s)?;
+            print_loop(&r);
+            if app.follow_up(review_id.clone(), ReviewLevel::VerySatisfied, String::new()).await.is_ok() {
+                return Err("a second follow-up was accepted".into());
+            }
+            println!("   再次追评被拒绝：只能追评一次 / a second follow-up is refused");
+            app.sync_satisfaction().await.map_err(e2s)?;
+            let s = app.satisfaction("zj-gaj-hukou-birth".into()).await.map_err(e2s)?.ok_or("no figures")?;
+            println!(
+                "   「出生登记」好评率 {:.0}%，差评率 {:.0}%（{} 条评价）",
+                s.good_rate * 100.0,
+                s.bad_rate * 100.0,
+                s.reviews
+            );
+            Ok(())
+        },
+    )
+    .await;
+}
+
+/// 智能客服: questions in everyday words, answered offline from the catalog, the wallet and the applications.
+pub(crate) async fn assistant_steps(t: &mut Transcript, app: &Onego) {
+    t.step("智能客服（离线）：用大白话提问 / the assistant, offline, in everyday words", async {
+        for q in ["生孩子要带什么材料", "公积金怎么取", "我的结婚证在哪", "办到哪一步了"] {
+            let a = app.ask(q.to_owned()).await.map_err(e2s)?;
+            let text: String = a.text.chars().take(90).collect();
+            let more = if a.text.chars().count() > 90 { "…" } else { "" };
+            println!("   问：{q}");
+            println!("   答：{text}{more}");
+            println!("      → {}", a.action_label);
+            if a.fallback {
+                return Err(format!("the assistant did not know: {q}"));
+            }
+        }
+        Ok(())
+    })
     .await;
 }

@@ -1,9 +1,9 @@
-//! The demo phone's network: a TCP relay between the phone and the platform that the demo can switch off (every
-//! open connection dropped, new ones refused at once) and on again — airplane mode, on loopback.
+//! The demo phone's network: a TCP relay between the phone and the platform that the demo can switch off and
+//! on — airplane mode, on loopback. Off, the relay stops listening (connections are refused, as with no network)
+//! and cuts the open ones; on, it listens on the same address again.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Mutex;
@@ -12,9 +12,9 @@ use tokio::task::JoinSet;
 /// A relay that forwards while it is on.
 pub(crate) struct Relay {
     addr: SocketAddr,
-    online: Arc<AtomicBool>,
-    connections: Arc<Mutex<JoinSet<()>>>,
-    accept: tokio::task::JoinHandle<()>,
+    upstream: SocketAddr,
+    /// The accept loop and every forwarded connection; aborted together when the network goes away.
+    tasks: Arc<Mutex<JoinSet<()>>>,
 }
 
 impl Relay {
@@ -26,43 +26,49 @@ impl Relay {
     }
 
     /// Starts forwarding what `listener` accepts to `upstream`.
-    pub(crate) fn start(listener: TcpListener, upstream: SocketAddr) -> std::io::Result<Self> {
+    pub(crate) async fn start(listener: TcpListener, upstream: SocketAddr) -> std::io::Result<Self> {
         let addr = listener.local_addr()?;
-        let online = Arc::new(AtomicBool::new(true));
-        let connections: Arc<Mutex<JoinSet<()>>> = Arc::new(Mutex::new(JoinSet::new()));
-        let (on, conns) = (Arc::clone(&online), Arc::clone(&connections));
-        let accept = tokio::spawn(async move {
+        let relay = Self { addr, upstream, tasks: Arc::new(Mutex::new(JoinSet::new())) };
+        relay.serve(listener).await;
+        Ok(relay)
+    }
+
+    async fn serve(&self, listener: TcpListener) {
+        let (tasks, upstream) = (Arc::clone(&self.tasks), self.upstream);
+        self.tasks.lock().await.spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
-                if !on.load(Ordering::SeqCst) {
-                    // Offline: the connection is dropped at once, as with no network.
-                    drop(client);
-                    continue;
-                }
-                conns.lock().await.spawn(async move {
+                tasks.lock().await.spawn(async move {
                     if let Ok(mut server) = TcpStream::connect(upstream).await {
                         let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
                     }
                 });
             }
         });
-        Ok(Self { addr, online, connections, accept })
     }
 
     pub(crate) fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    /// Off: open connections are cut and new ones refused.
-    pub(crate) async fn set_online(&self, online: bool) {
-        self.online.store(online, Ordering::SeqCst);
-        if !online {
-            self.connections.lock().await.abort_all();
+    /// Off: nothing listens and open connections are cut. On: listening again on the same address.
+    pub(crate) async fn set_online(&self, online: bool) -> std::io::Result<()> {
+        if online {
+            let listener = TcpListener::bind(self.addr).await?;
+            self.serve(listener).await;
+        } else {
+            let mut tasks = self.tasks.lock().await;
+            tasks.abort_all();
+            // Wait until the accept loop has dropped its socket: from now on a dial is refused.
+            while tasks.join_next().await.is_some() {}
         }
+        Ok(())
     }
 }
 
 impl Drop for Relay {
     fn drop(&mut self) {
-        self.accept.abort();
+        if let Ok(mut t) = self.tasks.try_lock() {
+            t.abort_all();
+        }
     }
 }

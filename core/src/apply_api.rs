@@ -227,7 +227,9 @@ impl Onego {
     pub fn watch(&self, observer: Arc<dyn Observer>) -> Result<Arc<TaskHandle>, OnegoError> {
         let locale = self.inner.locale;
         let rt = crate::runtime().map_err(|e| e.public(locale))?;
-        let task = rt.spawn(apply::watch::run(Arc::clone(&self.inner), observer));
-        Ok(Arc::new(TaskHandle::new(task.abort_handle())))
+        let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let guarded = Arc::new(apply::GuardedObserver { inner: observer, cancelled: Arc::clone(&cancelled) });
+        let task = rt.spawn(apply::watch::run(Arc::clone(&self.inner), guarded));
+        Ok(Arc::new(TaskHandle::new(task.abort_handle(), cancelled)))
     }
 }

@@ -67,6 +67,9 @@ pub(crate) enum CoreError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Refused for a reason the user must read, worded for them (zh-CN).
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("invalid {field}: {detail}")]
     Validation { field: String, detail: String },
     #[error("internal: {0}")]
@@ -103,6 +106,7 @@ impl CoreError {
             Self::Secret(_) => OnegoError::Storage { message: m(Msg::ErrSecret) },
             Self::NotFound(_) => OnegoError::NotFound { message: m(Msg::ErrNotFound) },
             Self::Conflict(_) => OnegoError::Conflict { message: m(Msg::ErrConflict) },
+            Self::Refused(why) => OnegoError::Conflict { message: why.clone() },
             Self::Validation { field, detail } => {
                 OnegoError::Validation { field: field.clone(), message: format!("{}{detail}", m(Msg::ErrValidation)) }
             }

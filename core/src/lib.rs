@@ -289,13 +289,30 @@ impl Onego {
         Ok(tokens.map(|t| SignedIn { subject: t.subject, kind: t.kind }))
     }
 
-    /// Forgets the tokens and every cached personal value.
+    /// Forgets the tokens and every cached personal value: profile, licences, drafts, applications, reviews,
+    /// reminders and the event cursor, so the next person to sign in on this phone sees none of it. Refused while
+    /// submissions still wait in the outbox: signing out would lose them.
     pub async fn sign_out(&self) -> Result<(), OnegoError> {
         self.run(|i| async move {
+            let pending: i64 = i
+                .store
+                .run(|c, _| Ok(c.query_row("SELECT count(*) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?))
+                .await?;
+            if pending > 0 {
+                return Err(CoreError::Refused(format!(
+                    "还有 {pending} 份申请或评价尚未送达，请联网送达后再退出登录，以免丢失"
+                )));
+            }
             i.session.clear()?;
             i.store
                 .run(|c, _| {
-                    c.execute("DELETE FROM sealed", [])?;
+                    let tx = c.transaction()?;
+                    tx.execute_batch(
+                        "DELETE FROM sealed; DELETE FROM licence; DELETE FROM draft; DELETE FROM outbox;
+                         DELETE FROM application; DELETE FROM review; DELETE FROM dismissed_notification;
+                         DELETE FROM kv WHERE key = 'events_cursor';",
+                    )?;
+                    tx.commit()?;
                     Ok(())
                 })
                 .await
@@ -338,6 +355,10 @@ impl Onego {
     pub async fn sync_catalog(&self) -> Result<SyncReport, OnegoError> {
         self.run(|i| async move {
             let report = catalog::sync(&i.api, &i.store, i.clock.now_ms()).await?;
+            // The guides' 好差评 figures travel with the catalog; stale figures are better than none.
+            if let Err(e) = reviews::sync_satisfaction(&i).await {
+                tracing::debug!(error = %e, "satisfaction figures not refreshed");
+            }
             tracing::info!(
                 version = report.version,
                 upserted = report.upserted,

@@ -13,6 +13,7 @@ pub(crate) mod sse;
 pub(crate) mod watch;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use onego_protocol::api::{FieldError, MatterStatus};
@@ -248,7 +249,8 @@ pub trait Observer: Send + Sync {
 #[cfg_attr(feature = "ffi", derive(uniffi::Object))]
 pub struct TaskHandle {
     abort: tokio::task::AbortHandle,
-    cancelled: AtomicBool,
+    /// Shared with the observer guard: once set, the shell's observer is never called again.
+    cancelled: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for TaskHandle {
@@ -258,8 +260,24 @@ impl std::fmt::Debug for TaskHandle {
 }
 
 impl TaskHandle {
-    pub(crate) fn new(abort: tokio::task::AbortHandle) -> Self {
-        Self { abort, cancelled: AtomicBool::new(false) }
+    pub(crate) fn new(abort: tokio::task::AbortHandle, cancelled: Arc<AtomicBool>) -> Self {
+        Self { abort, cancelled }
+    }
+}
+
+/// Forwards to the shell's observer until the task is cancelled. `cancel()` returns at once while the task
+/// stops at its next await point; without this guard an event already in flight could still reach a host that
+/// has torn its observer down (a Python interpreter shutting down aborts on such a call).
+pub(crate) struct GuardedObserver {
+    pub(crate) inner: Arc<dyn Observer>,
+    pub(crate) cancelled: Arc<AtomicBool>,
+}
+
+impl Observer for GuardedObserver {
+    fn on_event(&self, event: CoreEvent) {
+        if !self.cancelled.load(Ordering::SeqCst) {
+            self.inner.on_event(event);
+        }
     }
 }
 

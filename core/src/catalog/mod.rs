@@ -41,6 +41,8 @@ pub struct MatterGuide {
     pub halls: Vec<ServiceHall>,
     /// Bundles (一件事) this matter is part of.
     pub in_bundles: Vec<BundleRef>,
+    /// 好差评 figures as last synced, when the matter has reviews.
+    pub satisfaction: Option<onego_protocol::api::Satisfaction>,
 }
 
 /// A bundle (一件事) named by another entry.
@@ -389,5 +391,6 @@ pub(crate) fn guide(conn: &Connection, id: &str) -> CoreResult<Guide> {
             in_bundles.push(BundleRef { id: r.get(0)?, name: r.get(1)? });
         }
     }
-    Ok(Guide::Matter(Box::new(MatterGuide { matter, department, halls, in_bundles })))
+    let satisfaction = crate::reviews::satisfaction(conn, &matter.id)?;
+    Ok(Guide::Matter(Box::new(MatterGuide { matter, department, halls, in_bundles, satisfaction })))
 }

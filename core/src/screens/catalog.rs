@@ -80,6 +80,14 @@ fn matter(p: &mut Page<'_>, g: &MatterGuide) {
     p.text("visits", visits);
     let fee = p.f(if elder { T::FeeElder } else { T::Fee }, &[&m.fee]);
     p.text("fee", fee);
+    if let Some(s) = g.satisfaction.as_ref().filter(|s| s.reviews > 0) {
+        let pct = |r: f64| format!("{:.0}", (r * 100.0).clamp(0.0, 100.0));
+        let text = p.f(
+            if elder { T::SatisfactionElder } else { T::Satisfaction },
+            &[&pct(s.good_rate), &pct(s.bad_rate), &s.reviews.to_string()],
+        );
+        p.text("satisfaction", text).icon(Icon::Star);
+    }
     if !elder {
         let limit = days(p, m.promised_limit_days);
         let promised = p.f(T::Promised, &[&limit]);

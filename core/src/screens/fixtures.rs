@@ -48,7 +48,22 @@ pub(crate) fn matter_guide(id: &str) -> Guide {
         .filter(|b| b.members.iter().any(|m| m.matter_id == id))
         .map(|b| BundleRef { id: b.id.clone(), name: b.name.clone() })
         .collect();
-    Guide::Matter(Box::new(MatterGuide { matter, department, halls, in_bundles }))
+    Guide::Matter(Box::new(MatterGuide { matter, department, halls, in_bundles, satisfaction: None }))
+}
+
+/// The ID card guide with 好差评 figures: 25 reviews, 23 good, 1 fair, 1 bad.
+pub(crate) fn rated_guide() -> Guide {
+    let mut g = matter_guide("zj-gaj-id-card");
+    if let Guide::Matter(m) = &mut g {
+        m.satisfaction = Some(onego_protocol::api::Satisfaction {
+            matter_id: "zj-gaj-id-card".into(),
+            reviews: 25,
+            good_rate: 0.92,
+            bad_rate: 0.04,
+            by_level: vec![20, 3, 1, 1, 0],
+        });
+    }
+    g
 }
 
 pub(crate) fn bundle_guide(id: &str) -> Guide {
@@ -574,6 +589,7 @@ pub(crate) fn full(name: ScreenName) -> Vec<Input> {
                 .into_iter()
                 .map(|id| with(&|i| i.guide = Some(matter_guide(id))))
                 .collect();
+            out.push(with(&|i| i.guide = Some(rated_guide())));
             out.extend(bundle_ids().iter().map(|id| with(&|i| i.guide = Some(bundle_guide(id)))));
             out
         }

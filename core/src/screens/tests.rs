@@ -449,3 +449,17 @@ fn snapshot_new_screens() {
         full_screen(ScreenName::Plan, 2, false, Locale::ZhCn)
     );
 }
+
+#[test]
+fn a_guide_shows_its_satisfaction_figures() {
+    let input = Input { guide: Some(fixtures::rated_guide()), ..Input::default() };
+    let zh = build(ScreenName::Guide, &ctx(false, Locale::ZhCn), ScreenState::Full, &input, None);
+    let line = zh.elements.iter().find(|e| e.id == "satisfaction").expect("the figures are shown");
+    assert_eq!(line.text, "好差评：好评率 92%，差评率 4%（25 条评价）");
+    let elder = build(ScreenName::Guide, &ctx(true, Locale::ZhCn), ScreenState::Full, &input, None);
+    assert!(elder.elements.iter().any(|e| e.id == "satisfaction" && e.text.starts_with("92% 的人说办得好")));
+    // No reviews yet: nothing is made up.
+    let plain = Input { guide: Some(fixtures::matter_guide("zj-gaj-id-card")), ..Input::default() };
+    let none = build(ScreenName::Guide, &ctx(false, Locale::ZhCn), ScreenState::Full, &plain, None);
+    assert!(none.elements.iter().all(|e| e.id != "satisfaction"));
+}

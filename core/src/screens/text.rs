@@ -145,6 +145,8 @@ texts! {
     NoVisitElder: "在手机上就能办，不用跑", "Can be done on the phone, no need to go anywhere";
     Fee: "收费：{0}", "Fee: {0}";
     FeeElder: "费用：{0}", "Cost: {0}";
+    Satisfaction: "好差评：好评率 {0}%，差评率 {1}%（{2} 条评价）", "Reviews: {0}% good, {1}% bad ({2} reviews)";
+    SatisfactionElder: "{0}% 的人说办得好（{2} 人评价）", "{0}% said it went well ({2} reviews)";
     Online: "可以在手机上办理", "Can be done on the phone";
     InPerson: "需要到窗口办理", "Must be done at a service counter";
     Materials: "申请材料（{0} 份）", "Documents needed ({0})";

@@ -1096,7 +1096,9 @@ public protocol OnegoProtocol: AnyObject, Sendable {
     func signIn(phone: String, code: String, kind: AccountKind) async throws  -> SignedIn
     
     /**
-     * Forgets the tokens and every cached personal value.
+     * Forgets the tokens and every cached personal value: profile, licences, drafts, applications, reviews,
+     * reminders and the event cursor, so the next person to sign in on this phone sees none of it. Refused while
+     * submissions still wait in the outbox: signing out would lose them.
      */
     func signOut() async throws 
     
@@ -1628,7 +1630,9 @@ open func signIn(phone: String, code: String, kind: AccountKind)async throws  ->
 }
     
     /**
-     * Forgets the tokens and every cached personal value.
+     * Forgets the tokens and every cached personal value: profile, licences, drafts, applications, reviews,
+     * reminders and the event cursor, so the next person to sign in on this phone sees none of it. Refused while
+     * submissions still wait in the outbox: signing out would lose them.
      */
 open func signOut()async throws   {
     return
@@ -4704,17 +4708,25 @@ public struct MatterGuide: Equatable, Hashable {
      * Bundles (一件事) this matter is part of.
      */
     public var inBundles: [BundleRef]
+    /**
+     * 好差评 figures as last synced, when the matter has reviews.
+     */
+    public var satisfaction: Satisfaction?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(matter: Matter, department: Department?, halls: [ServiceHall], 
         /**
          * Bundles (一件事) this matter is part of.
-         */inBundles: [BundleRef]) {
+         */inBundles: [BundleRef], 
+        /**
+         * 好差评 figures as last synced, when the matter has reviews.
+         */satisfaction: Satisfaction?) {
         self.matter = matter
         self.department = department
         self.halls = halls
         self.inBundles = inBundles
+        self.satisfaction = satisfaction
     }
 
     
@@ -4736,7 +4748,8 @@ public struct FfiConverterTypeMatterGuide: FfiConverterRustBuffer {
                 matter: FfiConverterTypeMatter.read(from: &buf), 
                 department: FfiConverterOptionTypeDepartment.read(from: &buf), 
                 halls: FfiConverterSequenceTypeServiceHall.read(from: &buf), 
-                inBundles: FfiConverterSequenceTypeBundleRef.read(from: &buf)
+                inBundles: FfiConverterSequenceTypeBundleRef.read(from: &buf), 
+                satisfaction: FfiConverterOptionTypeSatisfaction.read(from: &buf)
         )
     }
 
@@ -4745,6 +4758,7 @@ public struct FfiConverterTypeMatterGuide: FfiConverterRustBuffer {
         FfiConverterOptionTypeDepartment.write(value.department, into: &buf)
         FfiConverterSequenceTypeServiceHall.write(value.halls, into: &buf)
         FfiConverterSequenceTypeBundleRef.write(value.inBundles, into: &buf)
+        FfiConverterOptionTypeSatisfaction.write(value.satisfaction, into: &buf)
     }
 }
 
@@ -11182,7 +11196,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_onego_core_checksum_method_onego_sign_in() != 15606) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_onego_core_checksum_method_onego_sign_out() != 51504) {
+    if (uniffi_onego_core_checksum_method_onego_sign_out() != 45188) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_onego_core_checksum_method_onego_signed_in() != 65284) {
