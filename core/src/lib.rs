@@ -246,14 +246,21 @@ impl Onego {
         let locale = self.inner.locale;
         let rt = runtime().map_err(|e| e.public(locale))?;
         let fut = work(Arc::clone(&self.inner));
-        match rt.spawn(fut).await {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => {
-                tracing::debug!(error = %e, "core call failed");
-                Err(e.public(locale))
-            }
-            Err(e) => Err(CoreError::Internal(format!("task: {e}")).public(locale)),
-        }
+        // Boxed and type-erased: tokio's task machinery is compiled once for every exported call instead of once
+        // per call (a large share of the phone library otherwise).
+        let erased: std::pin::Pin<Box<dyn std::future::Future<Output = Box<dyn std::any::Any + Send>> + Send>> =
+            Box::pin(async move { Box::new(fut.await) as Box<dyn std::any::Any + Send> });
+        let outcome = match rt.spawn(erased).await {
+            Ok(done) => match done.downcast::<CoreResult<T>>() {
+                Ok(result) => *result,
+                Err(_) => Err(CoreError::Internal("task returned another type".into())),
+            },
+            Err(e) => Err(CoreError::Internal(format!("task: {e}"))),
+        };
+        outcome.map_err(|e| {
+            tracing::debug!(error = %e, "core call failed");
+            e.public(locale)
+        })
     }
 }
 

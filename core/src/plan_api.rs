@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use onego_protocol::api::{Bundle, BundleMember, Matter};
+use onego_protocol::api::{Bundle, Matter};
 use onego_protocol::plan::{self, AnswerValue, HeldLicence, Plan, PlanInput};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
@@ -58,17 +58,7 @@ pub(crate) fn service(conn: &Connection, service_id: &str) -> CoreResult<(Bundle
         return Err(CoreError::NotFound(format!("service {service_id}")));
     };
     let matter: Matter = serde_json::from_str(&m)?;
-    let bundle = Bundle {
-        id: matter.id.clone(),
-        name: matter.name.clone(),
-        name_en: matter.name_en.clone(),
-        summary: matter.summary.clone(),
-        keywords: Vec::new(),
-        audience: matter.audience.clone(),
-        questions: Vec::new(),
-        members: vec![BundleMember { matter_id: matter.id.clone(), when: None, why: matter.summary.clone() }],
-        promised_limit_days: matter.promised_limit_days,
-    };
+    let bundle = Bundle::of_matter(&matter);
     Ok((bundle, vec![matter]))
 }
 

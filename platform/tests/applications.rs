@@ -12,7 +12,7 @@ use base64::Engine as _;
 use onego_platform::wallet::SystemRandom;
 use onego_platform::{PlatformConfig, RunningPlatform};
 use onego_protocol::api::{
-    Application, Bundle, BundleMember, Decision, FieldKind, MatterStatus, PROOF_TYP, StaffDecision, Submitted,
+    Application, Bundle, Decision, FieldKind, MatterStatus, PROOF_TYP, StaffDecision, Submitted,
 };
 use onego_protocol::ids::IdNumber;
 use onego_protocol::plan::{self, MaterialPlan, PlanInput, Provenance};
@@ -89,17 +89,7 @@ async fn form(url: &str, bearer: &str, service: &str, answers: Value, overrides:
     let cat = catalog();
     let bundle = cat.bundles.iter().find(|b| b.id == service).cloned().unwrap_or_else(|| {
         let m = cat.matters.iter().find(|m| m.id == service).expect("service");
-        Bundle {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            name_en: m.name_en.clone(),
-            summary: String::new(),
-            keywords: Vec::new(),
-            audience: m.audience.clone(),
-            questions: Vec::new(),
-            members: vec![BundleMember { matter_id: m.id.clone(), when: None, why: String::new() }],
-            promised_limit_days: m.promised_limit_days,
-        }
+        Bundle::of_matter(m)
     });
     let answers_map: BTreeMap<String, plan::AnswerValue> = serde_json::from_value(answers.clone()).expect("answers");
     let planned = plan::plan(&PlanInput {

@@ -54,7 +54,7 @@ async fn fails_once(p: &Phone, clock: &ManualClock, attempt: i32, why: &str) -> 
 /// Delivers when due and checks the end state: one application, the draft delivered with its id, nothing
 /// pending; `replayed` says whether the platform had it already.
 async fn recovers(gate: &Gate, p: &Phone, clock: &ManualClock, draft_id: &str, next: i64, replayed: bool) {
-    gate.set(Fault::None);
+    gate.set(Fault::None).await;
     clock.set_ms(next);
     let report = p.app.deliver_outbox().await.expect("deliver");
     assert_eq!((report.delivered, report.replayed), if replayed { (0, 1) } else { (1, 0) }, "{report:?}");
@@ -79,7 +79,7 @@ async fn server_errors_back_off_then_deliver_once() {
     let (p, clock) = phone_behind(&gate).await;
     let d = birth_draft(&p.app).await;
     p.app.submit(d.id.clone(), true).await.expect("queued");
-    gate.set(Fault::ServerError);
+    gate.set(Fault::ServerError).await;
     let mut next = 0;
     let mut delays = Vec::new();
     for attempt in 1..=3 {
@@ -98,7 +98,7 @@ async fn an_answer_that_hangs_past_the_timeout_is_replayed_not_duplicated() {
     let (p, clock) = phone_behind(&gate).await;
     let d = birth_draft(&p.app).await;
     p.app.submit(d.id.clone(), true).await.expect("queued");
-    gate.set(Fault::HangAfterSend);
+    gate.set(Fault::HangAfterSend).await;
     let started = std::time::Instant::now();
     let next = fails_once(&p, &clock, 1, "timeout").await;
     assert!(started.elapsed() >= Duration::from_millis(700), "waited for the timeout");
@@ -114,7 +114,7 @@ async fn a_connection_dropped_after_the_platform_committed_is_replayed_not_dupli
     let (p, clock) = phone_behind(&gate).await;
     let d = birth_draft(&p.app).await;
     p.app.submit(d.id.clone(), true).await.expect("queued");
-    gate.set(Fault::DropAfterProcessed);
+    gate.set(Fault::DropAfterProcessed).await;
     let mut next = fails_once(&p, &clock, 1, "connection broke").await;
     assert_eq!(platform_applications(&gate.direct, CITIZEN).await.len(), 1);
     // Dropped again on the retry (the platform answers the replay; it is lost too): still one.
@@ -139,7 +139,7 @@ async fn faults_in_a_row_then_a_restart_still_deliver_once() {
     .into_iter()
     .enumerate()
     {
-        gate.set(fault);
+        gate.set(fault).await;
         next = fails_once(&p, &clock, i32::try_from(attempt).unwrap() + 1, why).await;
         clock.set_ms(next);
     }

@@ -17,7 +17,7 @@ async fn sign_out_keeps_pending_submissions_and_then_forgets_everything() {
     let draft = birth_draft(&p.app).await;
 
     // Offline: the submission waits, and signing out is refused with the reason.
-    g.set(Fault::ServerError);
+    g.set(Fault::ServerError).await;
     p.app.submit(draft.id.clone(), true).await.expect("queued");
     assert_eq!(p.app.deliver_outbox().await.expect("deliver").delivered, 0);
     match p.app.sign_out().await {
@@ -27,7 +27,7 @@ async fn sign_out_keeps_pending_submissions_and_then_forgets_everything() {
     assert!(p.app.signed_in().expect("session").is_some(), "still signed in");
 
     // Back online and delivered: signing out now forgets the person.
-    g.set(Fault::None);
+    g.set(Fault::None).await;
     assert_eq!(p.app.network_changed(true).await.expect("deliver").delivered, 1);
     p.app.sync_applications().await.expect("progress");
     assert!(!p.app.licences().await.expect("licences").is_empty());

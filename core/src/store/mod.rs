@@ -9,6 +9,7 @@
 mod migrations;
 pub(crate) mod seal;
 
+use std::any::Any;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -141,19 +142,28 @@ impl Store {
         let conn = Arc::clone(&self.conn);
         let sealer = Arc::clone(&self.sealer);
         let marker = self.marker.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = conn.lock().map_err(|_| CoreError::Internal("database lock poisoned".into()))?;
-            let result = work(&mut conn, &sealer);
-            if let Err(CoreError::Db(e)) = &result
-                && is_corruption(e)
-            {
-                tracing::warn!("database corruption met; the next start checks the file");
-                let _ = std::fs::write(&marker, b"");
-            }
-            result
-        })
-        .await
-        .map_err(|e| CoreError::Internal(format!("database task: {e}")))?
+        // Boxed and type-erased: tokio's blocking-task machinery is then compiled once, not once per call site
+        // (a few kilobytes each, a large share of the phone library otherwise).
+        let job: Box<dyn FnOnce() -> Box<dyn Any + Send> + Send> = Box::new(move || {
+            let result = (|| {
+                let mut conn = conn.lock().map_err(|_| CoreError::Internal("database lock poisoned".into()))?;
+                let result = work(&mut conn, &sealer);
+                if let Err(CoreError::Db(e)) = &result
+                    && is_corruption(e)
+                {
+                    tracing::warn!("database corruption met; the next start checks the file");
+                    let _ = std::fs::write(&marker, b"");
+                }
+                result
+            })();
+            Box::new(result)
+        });
+        let done =
+            tokio::task::spawn_blocking(job).await.map_err(|e| CoreError::Internal(format!("database task: {e}")))?;
+        match done.downcast::<CoreResult<T>>() {
+            Ok(result) => *result,
+            Err(_) => Err(CoreError::Internal("database task returned another type".into())),
+        }
     }
 }
 

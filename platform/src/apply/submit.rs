@@ -8,9 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine as _;
 use onego_protocol::api::{
-    AccountKind, Actor, Application, Bundle, BundleMember, FieldCheck, FieldError, LicencePresentation,
-    MAX_IDEMPOTENCY_KEY, MAX_UPLOAD_BYTES, MaterialSource, MaterialUpload, Matter, MatterStatus, Problem, Submission,
-    Submitted, Supplement,
+    AccountKind, Actor, Application, Bundle, FieldCheck, FieldError, LicencePresentation, MAX_IDEMPOTENCY_KEY,
+    MAX_UPLOAD_BYTES, MaterialSource, MaterialUpload, Matter, MatterStatus, Problem, Submission, Submitted, Supplement,
 };
 use onego_protocol::plan::{self, HeldLicence, PlanInput, Truth, validate_fields};
 use onego_protocol::sdjwt::{Header, SdJwtError, VerifyOptions};
@@ -75,17 +74,7 @@ pub(crate) fn load_service(conn: &Connection, id: &str) -> Result<Option<Service
     }
     let Some(body) = catalog_body(conn, id, "matter")? else { return Ok(None) };
     let matter: Matter = serde_json::from_str(&body)?;
-    let bundle = Bundle {
-        id: matter.id.clone(),
-        name: matter.name.clone(),
-        name_en: matter.name_en.clone(),
-        summary: matter.summary.clone(),
-        keywords: Vec::new(),
-        audience: matter.audience.clone(),
-        questions: Vec::new(),
-        members: vec![BundleMember { matter_id: matter.id.clone(), when: None, why: String::new() }],
-        promised_limit_days: matter.promised_limit_days,
-    };
+    let bundle = Bundle::of_matter(&matter);
     Ok(Some(Service { bundle, matters: vec![matter] }))
 }
 

@@ -247,6 +247,25 @@ pub struct Bundle {
 }
 }
 
+impl Bundle {
+    /// A single matter applied for on its own, as a bundle of one with no questions: the phone and the platform
+    /// plan and submit it through the same code as a 一件事.
+    #[must_use]
+    pub fn of_matter(matter: &Matter) -> Self {
+        Self {
+            id: matter.id.clone(),
+            name: matter.name.clone(),
+            name_en: matter.name_en.clone(),
+            summary: matter.summary.clone(),
+            keywords: Vec::new(),
+            audience: matter.audience.clone(),
+            questions: Vec::new(),
+            members: vec![BundleMember { matter_id: matter.id.clone(), when: None, why: matter.summary.clone() }],
+            promised_limit_days: matter.promised_limit_days,
+        }
+    }
+}
+
 wire! {
 /// An everyday phrase and the catalog words it means (生孩子 → 出生).
 pub struct Synonym {

@@ -113,8 +113,12 @@ pub struct Gate {
 }
 
 impl Gate {
-    pub fn set(&self, fault: Fault) {
+    /// Changes the fault for new connections and cuts the open ones. The phone's HTTP pool learns of a cut
+    /// keep-alive connection only when it reads the close; a request racing that close would be lost before the
+    /// platform saw it and prove nothing, so the change is given a moment to land.
+    pub async fn set(&self, fault: Fault) {
         self.mode.send_replace(fault);
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
 }
 
