@@ -196,7 +196,7 @@ pub(crate) async fn grant(
 }
 
 /// Delegations the caller granted and those granted to the caller, newest first, with `state` as of now.
-#[utoipa::path(get, path = "/v1/delegations", tag = "services", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "list_delegations", path = "/v1/delegations", tag = "services", security(("bearer" = [])),
     responses(
         (status = 200, description = "Granted by and to the caller", body = DelegationList),
         (status = 401, description = "Not signed in, or the token expired", body = onego_protocol::api::Problem),

@@ -61,6 +61,16 @@ async fn the_document_matches_the_server() {
     let slug = licences[0]["issuer"].as_str().and_then(|i| i.rsplit('/').next()).expect("issuer slug").to_owned();
 
     let paths = doc["paths"].as_object().expect("paths");
+    // Generated clients name methods after operation ids: each must be unique.
+    let mut ids: Vec<&str> = paths
+        .values()
+        .flat_map(|ops| ops.as_object().expect("ops").values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids are unique");
     let expected = [
         "/v1/health",
         "/v1/catalog",

@@ -113,7 +113,7 @@ pub(crate) fn page(
 ///
 /// Covers applications the caller is the principal of (including those a delegate submitted in their name) and
 /// those the caller submitted as a delegate. Ask again with `after = next_cursor` until `events` is empty.
-#[utoipa::path(get, path = "/v1/events", tag = "services", security(("bearer" = [])), params(EventsQuery),
+#[utoipa::path(get, operation_id = "list_events", path = "/v1/events", tag = "services", security(("bearer" = [])), params(EventsQuery),
     responses(
         (status = 200, description = "Events after the cursor, oldest first", body = EventPage),
         (status = 400, description = "Malformed query", body = onego_protocol::api::Problem),

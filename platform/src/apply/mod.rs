@@ -237,7 +237,7 @@ pub(crate) fn load_for(conn: &Connection, id: &str, subject: &str, now_ms: i64) 
 }
 
 /// The caller's applications: their own, those made in their name, and those they made as a delegate.
-#[utoipa::path(get, path = "/v1/applications", tag = "applications", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "list_applications", path = "/v1/applications", tag = "applications", security(("bearer" = [])),
     responses(
         (status = 200, description = "Newest first", body = ApplicationList),
         (status = 401, description = "Not signed in, or the token expired", body = onego_protocol::api::Problem),
