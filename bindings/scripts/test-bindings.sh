@@ -10,9 +10,11 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 echo "== bindings: build the library (debug, unstripped: bindgen reads its symbols) and the sandbox platform"
 cargo build -q --locked -p onego-ffi -p onego -p uniffi-bindgen
-lib="$repo/target/debug/libonego_ffi.so"
-export UNIFFI_BINDGEN="$repo/target/debug/uniffi-bindgen"
-export ONEGO_BIN="${ONEGO_BIN:-$repo/target/debug/onego}"
+# Cargo's own target directory (a CARGO_TARGET_DIR elsewhere included); generated sources stay under ./target.
+build="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug"
+lib="$build/libonego_ffi.so"
+export UNIFFI_BINDGEN="$build/uniffi-bindgen"
+export ONEGO_BIN="${ONEGO_BIN:-$build/onego}"
 
 failed=()
 
@@ -22,7 +24,7 @@ bash bindings/scripts/generate.sh kotlin "$kotlin_src" "$lib"
 # Reports of an earlier run (or of a test class since removed) would be counted in the summary below.
 rm -rf bindings/tests/kotlin/target/surefire-reports
 if mvn -q -B -Dstyle.color=never -f bindings/tests/kotlin/pom.xml test \
-    -Donego.libdir="$repo/target/debug" -Donego.generated="$kotlin_src"; then
+    -Donego.libdir="$build" -Donego.generated="$kotlin_src"; then
     reports=(bindings/tests/kotlin/target/surefire-reports/TEST-*.xml)
     python3 - "${reports[@]}" <<'PY'
 import sys, xml.etree.ElementTree as ET
