@@ -48,8 +48,9 @@ pub(crate) enum CoreError {
     Timeout,
     #[error("connection to the platform broke: {0}")]
     Transport(String),
-    #[error("platform answered {status}: {problem:?}")]
-    /// The problem is boxed: it is large, and every `CoreResult` would carry its size.
+    /// The problem is boxed: it is large, and every `CoreResult` would carry its size. Shown (and logged) by its
+    /// code and field only: a detail may quote what was submitted, which can be personal.
+    #[error("platform answered {status}: {}", problem_summary(problem.as_deref()))]
     Http { status: u16, problem: Option<Box<Problem>> },
     #[error("platform sent unreadable data: {0}")]
     Malformed(String),
@@ -74,6 +75,13 @@ pub(crate) enum CoreError {
     Validation { field: String, detail: String },
     #[error("internal: {0}")]
     Internal(String),
+}
+
+fn problem_summary(problem: Option<&Problem>) -> String {
+    match problem {
+        Some(p) => format!("{} {}", p.code.as_str(), p.field.as_deref().unwrap_or("")).trim_end().to_owned(),
+        None => "no problem document".to_owned(),
+    }
 }
 
 /// Where JSON failed, without the message: serde_json quotes the offending value, which may be personal data
