@@ -115,12 +115,11 @@ pub(crate) fn last_cursor(conn: &Connection) -> Result<i64, ApiError> {
 
 /// The date `days` working days (Monday to Friday) after `start` (`YYYY-MM-DD`); 0 is the same day.
 pub(crate) fn add_working_days(start: &str, days: u32) -> String {
-    let Some(mut d) = onego_protocol::plan::validate::iso_days(start) else { return start.to_owned() };
+    let Some(mut d) = onego_protocol::time::iso_days(start) else { return start.to_owned() };
     let mut left = days;
     while left > 0 {
         d += 1;
-        // 1970-01-01 was a Thursday: weekday 0 is Monday.
-        if (d + 3).rem_euclid(7) < 5 {
+        if onego_protocol::time::is_working_day(d) {
             left -= 1;
         }
     }

@@ -441,7 +441,9 @@ fn prepare(
         errors.push(err("answers", "按您的回答，没有需要办理的事项"));
     }
     let today = onego_protocol::time::cst_date(now_ms);
-    let for_form: Vec<Matter> = matters.iter().map(|(m, deps)| with_later_fields(m, deps)).collect();
+    // The same view of later-filled fields the phone validated with.
+    let in_order: Vec<&Matter> = matters.iter().map(|(m, _)| m).collect();
+    let for_form = plan::with_later_sources(&in_order);
     errors.extend(check_fields(conn, &principal.subject, &for_form, &sub.fields, &today)?);
     let evidence = check_evidence(
         conn,

@@ -348,7 +348,7 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 /// The maternal-health registry: 陈静 (13800000001) delivered a girl two days before `today` (the seeding day), so
 /// 出生一件事 can be done end to end on any day the sandbox is started.
 pub(crate) fn seed_deliveries(tx: &Transaction<'_>, today: &str) -> rusqlite::Result<()> {
-    let days = onego_protocol::plan::validate::iso_days(today).unwrap_or(0);
+    let days = onego_protocol::time::iso_days(today).unwrap_or(0);
     let born = onego_protocol::time::date_from_unix_days(days - 2);
     tx.execute(
         "INSERT INTO delivery_record (id, mother, child_gender, birth_date, birth_place, hospital, reported_at)
